@@ -1,0 +1,49 @@
+# technoveille — every target installs what it needs (.venv, the project, test tools).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo run serve test bench eval chromium clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Offline demonstration: replay server, every spider, publish, Datasette on :8001
+demo: install
+	$(BIN)/technoveille demo
+
+## The same against the live sources
+run: install
+	$(BIN)/technoveille update
+	$(BIN)/technoveille serve
+
+## Serve the last published snapshot
+serve: install
+	$(BIN)/technoveille serve
+
+## Headless Chromium for the site tests (Debian packages)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq || sudo apt-get update -qq) && \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+
+test: install chromium
+	$(BIN)/pytest -q
+
+## Keyword engine precision / recall on the labelled corpus
+eval: install
+	$(BIN)/python -m pipelines.matching.evaluate
+
+## Benchmarks (figures are written into docs/PERFORMANCE.md by hand, with date and machine)
+bench: install
+	$(BIN)/python -m pipelines.matching.bench
+
+clean:
+	rm -rf data/demo $(VENV) *.egg-info

@@ -1,0 +1,269 @@
+"""The public database: schema (sqlite-utils), folding for FTS, and the write helpers shared
+by the crawl pipeline and `technoveille rematch` (one code path)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+_FOLD = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+DOCUMENT_COLUMNS = {
+    "id": str, "source": str, "source_id": str, "url": str, "title": str, "text": str,
+    "parts": str, "published_on": str, "doc_type": str, "authority": str, "authority_id": str,
+    "place_name": str, "place_code": str, "related": str, "extra": str, "fetched_at": str,
+    "sha256": str, "archive": str, "content_hash": str, "matched": int, "flagged": int,
+    "flag_reason": str, "themes": str, "score": float, "match_version": str,
+    "first_seen": str, "updated_at": str,
+}
+HIT_COLUMNS = {
+    "id": str, "document_id": str, "theme": str, "term": str, "tier": str, "part_label": str,
+    "part_index": int, "field": str, "start": int, "end": int, "snippet": str, "negated": int,
+}
+
+
+def fold(text: str | None) -> str:
+    """What the FTS index sees: œ/æ spelled out (unicode61 does not fold them)."""
+    return (text or "").translate(_FOLD)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    if wal:
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "documents" not in db.table_names():
+        db["documents"].create(DOCUMENT_COLUMNS, pk="id", not_null={"source", "source_id"})
+        db["documents"].create_index(["source", "source_id"], unique=True)
+        db["documents"].create_index(["published_on"])
+        db["documents"].create_index(["flagged"])
+    if "themes" not in db.table_names():
+        db["themes"].create({"id": str, "label": str, "description": str}, pk="id")
+    if "terms" not in db.table_names():
+        db["terms"].create({"id": str, "theme": str, "term": str, "mode": str, "tier": str},
+                           pk="id", foreign_keys=[("theme", "themes", "id")])
+    if "hits" not in db.table_names():
+        db["hits"].create(HIT_COLUMNS, pk="id", foreign_keys=[
+            ("document_id", "documents", "id"), ("theme", "themes", "id")])
+        db["hits"].create_index(["document_id"])
+        db["hits"].create_index(["theme"])
+    if "links" not in db.table_names():
+        db["links"].create({"document_id": str, "target_id": str, "relation": str},
+                           pk=("document_id", "target_id", "relation"),
+                           foreign_keys=[("document_id", "documents", "id"),
+                                         ("target_id", "documents", "id")])
+        db["links"].create_index(["target_id"])
+    if "crawl_runs" not in db.table_names():
+        db["crawl_runs"].create({
+            "id": int, "source": str, "args": str, "started_at": str, "finished_at": str,
+            "finish_reason": str, "documents_seen": int, "documents_new": int,
+            "documents_updated": int, "documents_unchanged": int, "errors": int,
+            "requests": int, "responses": int}, pk="id")
+    if "crawl_errors" not in db.table_names():
+        db["crawl_errors"].create({
+            "id": str, "source": str, "record_id": str, "url": str, "reason": str, "detail": str,
+            "first_seen": str, "last_seen": str, "first_run": int, "last_run": int,
+            "occurrences": int}, pk="id", foreign_keys=[("last_run", "crawl_runs", "id")])
+        db["crawl_errors"].create_index(["source"])
+    if "state" not in db.table_names():
+        db["state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
+    if "documents_fts" not in db.table_names():
+        db.execute(
+            "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, "
+            f"tokenize = '{FTS_TOKENIZE}')")
+
+
+# ---------------------------------------------------------------- state
+
+def get_state(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    row = db.execute("select value from state where key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_state(db: sqlite_utils.Database, key: str, value: str) -> None:
+    if get_state(db, key) == value:
+        return
+    db["state"].upsert({"key": key, "value": value, "updated_at": now_iso()}, pk="key")
+
+
+# ---------------------------------------------------------------- vocabulary
+
+def store_vocabulary(db: sqlite_utils.Database, matcher) -> None:
+    """themes and terms tables mirror keywords.yml (rewritten only when it changed)."""
+    if get_state(db, "vocabulary_version") == matcher.version:
+        return
+    with db.atomic():
+        db.execute("delete from terms")
+        db.execute("delete from themes")
+        db["themes"].insert_all(
+            [{"id": t["id"], "label": t.get("label"), "description": t.get("description")}
+             for t in matcher.themes], pk="id")
+        rows = []
+        for t in matcher.terms:
+            key = f"{t['theme']}|{t['term']}|{t.get('mode')}"
+            rows.append({"id": hashlib.sha1(key.encode()).hexdigest()[:16], "theme": t["theme"],
+                         "term": t["term"], "mode": t.get("mode"), "tier": t.get("tier")})
+        db["terms"].insert_all(rows, pk="id", replace=True)
+        set_state(db, "vocabulary_version", matcher.version)
+
+
+# ---------------------------------------------------------------- documents
+
+def content_hash(doc: dict) -> str:
+    keys = ("url", "title", "text", "parts", "published_on", "doc_type", "authority",
+            "authority_id", "place_name", "place_code", "related", "extra")
+    payload = json.dumps({k: doc.get(k) for k in keys}, sort_keys=True, ensure_ascii=False,
+                         default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def hit_rows(document_id: str, result) -> list[dict[str, Any]]:
+    rows, seen = [], set()
+    for h in result.hits:
+        key = f"{document_id}|{h.theme}|{h.term}|{h.field}|{h.part_index}|{h.start}|{h.end}"
+        hid = hashlib.sha1(key.encode()).hexdigest()[:20]
+        if hid in seen:
+            continue
+        seen.add(hid)
+        rows.append({"id": hid, "document_id": document_id, "theme": h.theme, "term": h.term,
+                     "tier": h.tier, "part_label": h.part_label, "part_index": h.part_index,
+                     "field": h.field, "start": h.start, "end": h.end, "snippet": h.snippet,
+                     "negated": int(bool(h.negated))})
+    return rows
+
+
+def apply_match(db: sqlite_utils.Database, document_id: str, result, version: str
+                ) -> tuple[list[dict], list[dict]]:
+    """Replace a document's hits by `result` (caller holds the transaction).
+    Returns (added, removed) hit rows, so rematch can report per theme."""
+    new_rows = hit_rows(document_id, result)
+    old = {r["id"]: r for r in db.query(
+        "select id, theme, term from hits where document_id = ?", [document_id])}
+    new_ids = {r["id"] for r in new_rows}
+    added = [r for r in new_rows if r["id"] not in old]
+    removed = [r for i, r in old.items() if i not in new_ids]
+    if removed:
+        db.execute(f"delete from hits where id in ({','.join('?' * len(removed))})",
+                   [r["id"] for r in removed])
+    if added:
+        db["hits"].insert_all(added, pk="id")
+    themes = json.dumps(sorted(result.themes), ensure_ascii=False)
+    score = round(sum(result.scores.values()), 3) if result.scores else 0.0
+    db.execute(
+        "update documents set matched = ?, themes = ?, score = ?, match_version = ? "
+        "where id = ? and (matched is not ? or themes is not ? or score is not ? "
+        "or match_version is not ?)",
+        [int(result.flagged), themes, score, version, document_id,
+         int(result.flagged), themes, score, version])
+    return added, removed
+
+
+def index_fts(db: sqlite_utils.Database, document_id: str) -> None:
+    row = db.execute("select rowid, title, text from documents where id = ?",
+                     [document_id]).fetchone()
+    if row is None:
+        return
+    db.execute("delete from documents_fts where rowid = ?", [row[0]])
+    db.execute("insert into documents_fts (rowid, title, text) values (?, ?, ?)",
+               [row[0], fold(row[1]), fold(row[2])])
+
+
+def upsert_document(db: sqlite_utils.Database, doc: dict) -> str:
+    """Insert or update one document (all columns always present: sqlite-utils #873).
+    Returns 'new', 'updated' or 'unchanged'. Caller holds the transaction."""
+    chash = content_hash(doc)
+    existing = db.execute("select content_hash from documents where id = ?",
+                          [doc["id"]]).fetchone()
+    if existing and existing[0] == chash:
+        return "unchanged"
+    now = now_iso()
+    row = {k: None for k in DOCUMENT_COLUMNS}
+    for key in ("id", "source", "source_id", "url", "title", "text", "published_on",
+                "doc_type", "authority", "authority_id", "place_name", "place_code",
+                "fetched_at", "sha256", "archive"):
+        row[key] = doc.get(key)
+    for key in ("parts", "related", "extra"):
+        row[key] = json.dumps(doc.get(key) or ([] if key != "extra" else {}),
+                              ensure_ascii=False, sort_keys=True)
+    row["content_hash"] = chash
+    row["updated_at"] = now
+    if existing:
+        keep = ("matched", "flagged", "flag_reason", "themes", "score", "match_version",
+                "first_seen")
+        for key in keep:
+            row.pop(key)
+        db["documents"].update(doc["id"], row)
+        status = "updated"
+    else:
+        row.update(first_seen=now, matched=0, flagged=0, themes="[]", score=0.0)
+        db["documents"].insert(row, pk="id")
+        status = "new"
+    index_fts(db, doc["id"])
+    replace_links(db, doc["id"], doc.get("source"), doc.get("related") or [])
+    return status
+
+
+def replace_links(db: sqlite_utils.Database, document_id: str, source: str | None,
+                  related: Iterable[dict]) -> None:
+    rows = set()
+    for rel in related:
+        target = rel.get("source_id") if isinstance(rel, dict) else str(rel)
+        if not target:
+            continue
+        target_id = target if ":" in target else f"{rel.get('source') or source}:{target}"
+        if target_id == document_id:
+            continue
+        rows.add((target_id, (rel.get("relation") if isinstance(rel, dict) else None) or "lie"))
+    current = {(r[0], r[1]) for r in db.execute(
+        "select target_id, relation from links where document_id = ?", [document_id])}
+    if current == rows:
+        return
+    db.execute("delete from links where document_id = ?", [document_id])
+    if rows:
+        db["links"].insert_all([{"document_id": document_id, "target_id": t, "relation": r}
+                                for t, r in sorted(rows)], pk=("document_id", "target_id",
+                                                               "relation"))
+
+
+def propagate_flags(db: sqlite_utils.Database) -> int:
+    """flagged = matched by keywords, or linked (rectificatif, annulation, attribution…) to a
+    flagged document, transitively. Order-independent; rewrites only rows that change."""
+    sql = """
+    with recursive f(id) as (
+        select id from documents where matched = 1
+        union
+        select l.document_id from links l join f on l.target_id = f.id
+    ),
+    wanted as (
+        select d.id,
+               case when d.matched = 1 then 1 when d.id in (select id from f) then 1 else 0 end
+                   as flagged,
+               case when d.matched = 1 then 'mots-clés'
+                    when d.id in (select id from f) then 'avis lié à un document signalé'
+                    else null end as reason
+        from documents d
+    )
+    update documents set flagged = (select flagged from wanted where wanted.id = documents.id),
+                         flag_reason = (select reason from wanted where wanted.id = documents.id)
+    where id in (select w.id from wanted w join documents d2 on d2.id = w.id
+                 where d2.flagged is not w.flagged or d2.flag_reason is not w.reason)
+    """
+    cursor = db.execute(sql)
+    return cursor.rowcount

@@ -1,0 +1,38 @@
+"""Publication: a consistent, compact snapshot of the working database made with
+`VACUUM INTO`, which Datasette serves immutably (`-i`). An immutable reader ignores the WAL,
+so the live file is never served. The snapshot replaces the previous one atomically."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+
+def publish(source: Path, target: Path) -> dict:
+    source, target = Path(source), Path(target)
+    if not source.exists():
+        raise FileNotFoundError(f"base introuvable : {source}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    if tmp.exists():
+        tmp.unlink()
+    conn = sqlite3.connect(source)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("VACUUM INTO ?", [str(tmp)])
+    finally:
+        conn.close()
+    snap = sqlite3.connect(tmp)
+    try:
+        snap.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
+        snap.execute("ANALYZE")
+        snap.commit()
+        counts = {t: snap.execute(f"select count(*) from [{t}]").fetchone()[0]
+                  for t in ("documents", "hits", "crawl_errors")}
+        counts["flagged"] = snap.execute(
+            "select count(*) from documents where flagged = 1").fetchone()[0]
+        snap.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        snap.close()
+    os.replace(tmp, target)
+    return counts

@@ -1,0 +1,125 @@
+"""Third stage: SQLite. Idempotent upserts keyed on (source, source_id); a document whose
+content hash is unchanged is not rewritten; errors become crawl_errors rows."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict
+
+from scrapy import signals
+
+from pipelines import db as dbm
+from scrapers.items import CrawlError, Document
+from technoveille import config
+
+logger = logging.getLogger(__name__)
+
+
+def record_error(db, run_id: int | None, error: CrawlError) -> None:
+    """One row per distinct (source, record, url, reason); a repeat bumps its counters."""
+    key = f"{error.source}|{error.record_id}|{error.url}|{error.reason}"
+    eid = hashlib.sha1(key.encode()).hexdigest()[:20]
+    now = dbm.now_iso()
+    row = db.execute("select occurrences, last_run from crawl_errors where id = ?",
+                     [eid]).fetchone()
+    if row is None:
+        db["crawl_errors"].insert({
+            "id": eid, "source": error.source, "record_id": error.record_id, "url": error.url,
+            "reason": error.reason, "detail": (error.detail or "")[:4000], "first_seen": now,
+            "last_seen": now, "first_run": run_id, "last_run": run_id, "occurrences": 1},
+            pk="id")
+    elif row[1] != run_id:
+        db.execute("update crawl_errors set occurrences = occurrences + 1, last_seen = ?, "
+                   "last_run = ?, detail = ? where id = ?",
+                   [now, run_id, (error.detail or "")[:4000], eid])
+
+
+def store_document(db, item: Document, result, version: str) -> str:
+    doc = asdict(item)
+    doc["id"] = item.id
+    with db.atomic():
+        status = dbm.upsert_document(db, doc)
+        current = db.execute("select match_version from documents where id = ?",
+                             [item.id]).fetchone()
+        if status != "unchanged" or current[0] != version:
+            dbm.apply_match(db, item.id, result, version)
+    return status
+
+
+class StorePipeline:
+    def __init__(self, crawler, db_path):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.db = None
+        self.run_id = None
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0}
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipe = cls(crawler, crawler.settings.get("TECHNOVEILLE_DB") or config.db_path())
+        crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        return pipe
+
+    def _matcher(self):
+        if not hasattr(self, "_cached_matcher"):
+            self._cached_matcher = None
+            for pipe in self.crawler.engine.scraper.itemproc.middlewares:
+                if getattr(pipe, "matcher", None) is not None:
+                    self._cached_matcher = pipe.matcher
+        return self._cached_matcher
+
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        self.db = dbm.connect(self.db_path)
+        self.source = getattr(spider, "source", spider.name)
+        args = {k: v for k, v in vars(spider).items()
+                if k in ("since", "until", "city", "days", "backfill") and v is not None}
+        self.run_id = self.db["crawl_runs"].insert({
+            "source": spider.name, "args": json.dumps(args, sort_keys=True),
+            "started_at": dbm.now_iso()}).last_pk
+        matcher = self._matcher()
+        if matcher is not None:
+            dbm.store_vocabulary(self.db, matcher)
+            dbm.set_state(self.db, "keywords_version", matcher.version)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, CrawlError):
+            self.counts["errors"] += 1
+            logger.warning("crawl error [%s] %s: %s (%s) %s", item.source, item.record_id or "-",
+                           item.reason, item.url or "", (item.detail or "")[:300])
+            with self.db.atomic():
+                record_error(self.db, self.run_id, item)
+            return item
+        if isinstance(item, Document):
+            result = getattr(item, "_match", None)
+            matcher = self._matcher()
+            status = store_document(self.db, item, result, matcher.version if matcher else "")
+            if item.id not in self.seen:
+                self.seen.add(item.id)
+                self.counts[status] += 1
+        return item
+
+    def close_spider(self, spider=None):
+        if self.db is None:
+            return
+        with self.db.atomic():
+            changed = dbm.propagate_flags(self.db)
+        if changed:
+            logger.info("%d documents flagged or unflagged through links", changed)
+
+    def spider_closed(self, spider, reason):
+        if self.db is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        self.db["crawl_runs"].update(self.run_id, {
+            "finished_at": dbm.now_iso(),
+            "finish_reason": reason,
+            "documents_seen": len(self.seen), "documents_new": self.counts["new"],
+            "documents_updated": self.counts["updated"],
+            "documents_unchanged": self.counts["unchanged"], "errors": self.counts["errors"],
+            "requests": stats.get("downloader/request_count", 0),
+            "responses": stats.get("downloader/response_count", 0)})
+        logger.info("stored: %s", self.counts)
+        self.db.close()

@@ -1,0 +1,404 @@
+"""Per-format readers of the BOAMP `donnees` object (already json-decoded), used by `boamp.py`.
+
+The format is chosen from the top key (never from the date): `EFORMS` (then `ContractNotice`,
+`ContractAwardNotice`, `PriorInformationNotice`, …), `FNSimple`, `MAPA`, `DSP` (the national 3.2.5
+shapes, camelCase), the Boamp_v230 upper-snake shape (`IDENTITE`, `OBJET`, …) and the Boamp_v110 shape
+(`INFO`, `IDENT`, `OBJET`, …; its first key is sometimes `AUTRES`, so legacy shapes go by key set).
+
+XML→JSON conventions (see the research notes): attributes are `@name`, element text is `#text`, an
+element present once is an object and present N times a list (`as_list` everywhere), empty elements are
+`""`, enumerations are a single child key (`{"NATURE": {"APPEL_OFFRE": ""}}`).
+
+Every reader returns an `Extracted` with raw (uncleaned) strings; `boamp.py` cleans and assembles them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+NATIONAL = ("FNSimple", "MAPA", "DSP")
+
+
+@dataclass
+class Lot:
+    number: str | None = None
+    name: str | None = None
+    texts: list[str] = field(default_factory=list)  # description first, then every other leaf
+
+
+@dataclass
+class Extracted:
+    format: str  # EFORMS | FNSimple | MAPA | DSP | v230 | v110 | inconnu
+    subtype: str | None = None  # eForms notice type, or national block (initial, rectificatif, …)
+    title: str | None = None
+    descriptions: list[str] = field(default_factory=list)
+    lots: list[Lot] = field(default_factory=list)
+    buyer: str | None = None
+    buyer_id: str | None = None
+    deadlines: list[str] = field(default_factory=list)  # raw deadline strings, best first
+    cpv: list[str] = field(default_factory=list)
+    winners: list[dict[str, str | None]] = field(default_factory=list)  # {"name", "id"}
+    links: list[str] = field(default_factory=list)  # idweb of earlier notices (avisInitial)
+    other_texts: list[str] = field(default_factory=list)
+    contractfolderid: str | None = None
+
+
+# --------------------------------------------------------------------------- generic helpers
+
+def as_list(value: Any) -> list:
+    """None → [], a list → itself, anything else → [value] (an element present once is an object)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def txt(value: Any) -> str | None:
+    """The text of a leaf: a string, the `#text` of an object, the first text of a list; else None."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dict):
+        return txt(value.get("#text"))
+    if isinstance(value, list):
+        for item in value:
+            t = txt(item)
+            if t:
+                return t
+    return None
+
+
+def dig(node: Any, *path: str) -> list:
+    """Every node reached by following `path` through objects, expanding lists at each step."""
+    nodes = as_list(node)
+    for key in path:
+        nxt: list = []
+        for n in nodes:
+            if isinstance(n, dict) and key in n:
+                nxt.extend(as_list(n[key]))
+        nodes = nxt
+    return nodes
+
+
+def dig_txt(node: Any, *path: str) -> str | None:
+    for n in dig(node, *path):
+        t = txt(n)
+        if t:
+            return t
+    return None
+
+
+def find_key(node: Any, keys: Iterable[str], skip: frozenset[str] = frozenset()) -> Iterator[Any]:
+    """Depth-first: every value stored under one of `keys`, at any depth, outside `skip` subtrees."""
+    keys = frozenset(keys)
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            for k in reversed(list(n)):
+                if k in skip:
+                    continue
+                v = n[k]
+                if k in keys:
+                    yield v
+                if isinstance(v, (dict, list)):
+                    stack.append(v)
+        elif isinstance(n, list):
+            stack.extend(reversed(n))
+
+
+def first_text(node: Any, keys: Iterable[str], skip: frozenset[str] = frozenset()) -> str | None:
+    for value in find_key(node, keys, skip):
+        t = txt(value)
+        if t:
+            return t
+    return None
+
+
+def enum_key(value: Any) -> str | None:
+    """`{"APPEL_OFFRE": {"STANDARD": ""}}` → "APPEL_OFFRE" (an enumeration is its single child key)."""
+    if isinstance(value, dict):
+        for k in value:
+            if not k.startswith("@"):
+                return k
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_MAIL_RE = re.compile(r"^\S+@\S+\.\S+$")
+_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+# Leaves that are identifiers, contacts or addresses, never prose.
+_SKIP_LEAF = frozenset(k.lower() for k in (
+    "cbc:ID", "cbc:URI", "cbc:EndpointID", "cbc:WebsiteURI", "cbc:BuyerProfileURI", "cbc:ElectronicMail",
+    "cbc:Telephone", "cbc:Telefax", "cbc:CompanyID", "cbc:PostalZone", "cbc:StreetName", "cbc:IdentificationCode",
+    "cbc:CountrySubentityCode", "cbc:CustomizationID", "cbc:ContractFolderID", "cbc:UBLVersionID",
+    "TEL", "FAX", "MEL", "URL", "CP", "POSTE", "telContact", "mel", "url", "cp", "tel", "fax",
+    "urlProfilAch", "urlProfilAcheteur", "urlDocument", "urlParticipation", "codeIdentificationNational",
+    "identifiantInterne", "numeroReference", "REF_MARCHE", "REF_PP", "NOJO", "idWeb", "IDWEB",
+))
+# Keys whose single-word values are still worth reading (names, titles, descriptions, descriptors).
+_TEXT_KEYS = frozenset(k.lower() for k in (
+    "cbc:Name", "cbc:Description", "cbc:Note", "cbc:Title", "intitule", "description", "objet", "titreMarche",
+    "titre", "TITRE_MARCHE", "OBJET_COMPLET", "INTITULE", "DESCRIPTION", "LIBELLE", "DESCRIPTEUR", "CLASSE",
+    "PRINCIPALES", "quantites", "caracteristiques",
+))
+
+
+def worth_reading(key: str, value: str) -> bool:
+    s = value.strip()
+    k = key.lower()
+    if len(s) < 3 or k in _SKIP_LEAF or not any(c.isalpha() for c in s):
+        return False
+    if _URL_RE.match(s) or _MAIL_RE.match(s) or _DATE_RE.match(s):
+        return False
+    if not any(c.isspace() for c in s) and k not in _TEXT_KEYS:
+        return False  # codes: LOT-0001, cn-standard, FRB01, true, services …
+    if s.endswith(":") and len(s) < 90:
+        return False  # v110 headings: « Objet du marché : »
+    return True
+
+
+def harvest(node: Any, skip: frozenset[str] = frozenset(), key: str = "") -> list[str]:
+    """Every string leaf worth reading, in document order, outside the `skip` subtrees."""
+    out: list[str] = []
+    stack: list[tuple[str, Any]] = [(key, node)]
+    while stack:
+        k, n = stack.pop()
+        if isinstance(n, str):
+            if worth_reading(k, n):
+                out.append(n)
+        elif isinstance(n, dict):
+            items = []
+            for ck, cv in n.items():
+                if ck in skip or (ck.startswith("@")):
+                    continue
+                items.append((k if ck == "#text" else ck, cv))
+            stack.extend(reversed(items))
+        elif isinstance(n, list):
+            stack.extend((k, item) for item in reversed(n))
+    return out
+
+
+def _cpv_codes(values: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        for item in as_list(v):
+            t = txt(item)
+            if t and re.fullmatch(r"\d{8}(?:-\d)?", t.strip()) and t.strip() not in out:
+                out.append(t.strip())
+    return out
+
+
+def _lot_number(*candidates: str | None) -> str | None:
+    for c in candidates:
+        if c:
+            m = re.search(r"(\d+)\s*$", c.strip())
+            if m:
+                return str(int(m.group(1)))
+            if len(c.strip()) <= 12:
+                return c.strip()
+    return None
+
+
+# --------------------------------------------------------------------------- detection
+
+def detect(donnees: dict) -> tuple[str, str | None, Any]:
+    """(format, subtype, body) from the top key of `donnees`; format "inconnu" when none fits."""
+    first = next(iter(donnees), None)
+    if first == "EFORMS":
+        inner = donnees["EFORMS"]
+        sub = enum_key(inner) if isinstance(inner, dict) else None
+        return "EFORMS", sub, inner.get(sub) if isinstance(inner, dict) and sub else inner
+    if first in NATIONAL:
+        return first, None, donnees[first]
+    keys = set(donnees)
+    if "IDENTITE" in keys or ("OBJET" in keys and "CONDITION_DELAI" in keys):
+        return "v230", None, donnees
+    if "IDENT" in keys or "INFO" in keys:
+        return "v110", None, donnees
+    return "inconnu", first, donnees
+
+
+def extract(donnees: dict) -> Extracted:
+    fmt, sub, body = detect(donnees)
+    if fmt == "EFORMS":
+        ex = _eforms(body if isinstance(body, dict) else {})
+    elif fmt in NATIONAL:
+        ex = _national(body if isinstance(body, dict) else {})
+    elif fmt == "v230":
+        ex = _v230(body)
+    elif fmt == "v110":
+        ex = _v110(body)
+    else:
+        ex = Extracted(format=fmt)
+        ex.title = first_text(body, ("intitule", "titre", "objet", "TITRE_MARCHE", "OBJET_COMPLET", "cbc:Name"))
+        ex.other_texts = harvest(body)
+    ex.format = fmt
+    ex.subtype = ex.subtype or sub
+    return ex
+
+
+# --------------------------------------------------------------------------- EFORMS
+
+_EF_EXT = ("ext:UBLExtensions", "ext:UBLExtension", "ext:ExtensionContent", "efext:EformsExtension")
+_EF_SKIP = frozenset({"efac:Organizations", "cac:AppealTerms", "cac:ContractingParty", "efac:NoticeResult",
+                      "cac:ProcurementProjectLot"})
+
+
+def _eforms(nt: dict) -> Extracted:
+    ex = Extracted(format="EFORMS")
+    eext = dig(nt, *_EF_EXT)
+    orgs: dict[str, dict[str, str | None]] = {}
+    for org in dig(eext, "efac:Organizations", "efac:Organization"):
+        for company in dig(org, "efac:Company"):
+            oid = dig_txt(company, "cac:PartyIdentification", "cbc:ID")
+            if oid:
+                orgs[oid] = {"name": dig_txt(company, "cac:PartyName", "cbc:Name"),
+                             "id": dig_txt(company, "cac:PartyLegalEntity", "cbc:CompanyID")}
+    buyer_ref = dig_txt(nt, "cac:ContractingParty", "cac:Party", "cac:PartyIdentification", "cbc:ID")
+    buyer = orgs.get(buyer_ref or "") or {}
+    ex.buyer, ex.buyer_id = buyer.get("name"), buyer.get("id")
+    ex.contractfolderid = dig_txt(nt, "cbc:ContractFolderID")
+
+    proj = dig(nt, "cac:ProcurementProject")
+    ex.title = dig_txt(proj, "cbc:Name")
+    ex.descriptions = [t for t in (txt(d) for d in dig(proj, "cbc:Description") + dig(proj, "cbc:Note")) if t]
+
+    for lot in dig(nt, "cac:ProcurementProjectLot"):
+        lproj = dig(lot, "cac:ProcurementProject")
+        name = dig_txt(lproj, "cbc:Name")
+        desc = [t for t in (txt(d) for d in dig(lproj, "cbc:Description")) if t]
+        rest = harvest(lot, _EF_SKIP)
+        ex.lots.append(Lot(number=_lot_number(dig_txt(lot, "cbc:ID"), dig_txt(lproj, "cbc:ID")), name=name,
+                           texts=desc + [t for t in rest if t not in desc and t != name]))
+        for period in dig(lot, "cac:TenderingProcess", "cac:TenderSubmissionDeadlinePeriod"):
+            end_date, end_time = dig_txt(period, "cbc:EndDate"), dig_txt(period, "cbc:EndTime")
+            if end_date:
+                ex.deadlines.append(f"{end_date.strip()[:10]}T{end_time.strip()}" if end_time
+                                    else end_date.strip())
+    ex.cpv = _cpv_codes(find_key(nt, ("cbc:ItemClassificationCode",)))
+
+    result = dig(eext, "efac:NoticeResult")
+    tender_party = {dig_txt(tp, "cbc:ID"): [txt(t) for t in dig(tp, "efac:Tenderer", "cbc:ID")]
+                    for tp in dig(result, "efac:TenderingParty")}
+    tender_to_party = {dig_txt(lt, "cbc:ID"): dig_txt(lt, "efac:TenderingParty", "cbc:ID")
+                       for lt in dig(result, "efac:LotTender")}
+    winning = [dig_txt(lr, "efac:LotTender", "cbc:ID") for lr in dig(result, "efac:LotResult")
+               if dig_txt(lr, "cbc:TenderResultCode") in (None, "selec-w")]
+    parties = [tender_to_party.get(t) for t in winning if t] or list(tender_party)
+    for party in parties:
+        for org_id in tender_party.get(party, []):
+            org = orgs.get(org_id or "")
+            if org and org.get("name") and org not in ex.winners:
+                ex.winners.append(dict(org))
+    ex.other_texts = harvest(nt, _EF_SKIP)
+    return ex
+
+
+# --------------------------------------------------------------------------- national 3.2.5
+
+_NAT_SKIP = frozenset({"organisme", "instanceChargeeRecours", "communication", "adr", "coord", "avisInitial",
+                       "lot", "titulaire", "attributaire"})
+
+
+def _national(root: dict) -> Extracted:
+    ex = Extracted(format="national")
+    organisme = root.get("organisme") if isinstance(root.get("organisme"), dict) else {}
+    blocks = {k: v for k, v in root.items() if k != "organisme"}
+    ex.subtype = next((k for k, v in blocks.items() if isinstance(v, dict)), None)
+    ex.buyer = first_text(organisme, ("nomOfficiel", "acheteurPublic", "denomination", "nom"),
+                          frozenset({"PersonnePhysique", "correspondantPRM", "adr"}))
+    ex.buyer_id = first_text(organisme, ("codeIdentificationNational", "siret", "SIRET"))
+    ex.title = first_text(blocks, ("intitule", "titreMarche", "objet", "titre"), frozenset({"lot"}))
+    ex.descriptions = [t for t in (txt(v) for v in find_key(blocks, ("description",), _NAT_SKIP)) if t]
+    for container in find_key(blocks, ("lot",), frozenset({"organisme"})):
+        for lot in as_list(container):
+            if not isinstance(lot, dict):
+                continue
+            name = first_text(lot, ("intitule", "titre", "objet", "titreLot"))
+            desc = [t for t in (txt(v) for v in find_key(lot, ("description",))) if t]
+            rest = harvest(lot)
+            ex.lots.append(Lot(number=_lot_number(first_text(lot, ("numLot", "numero", "num", "NUM"))), name=name,
+                               texts=desc + [t for t in rest if t not in desc and t != name]))
+    ex.cpv = _cpv_codes(find_key(blocks, ("classPrincipale", "classSupplementaire", "codeCPV")))
+    ex.deadlines = [t for t in (txt(v) for v in find_key(
+        blocks, ("dateReceptionOffres", "receptionOffres", "receptionInteret", "dateReceptionCandidatures",
+                 "receptionCandidatures"))) if t]
+    for initial in find_key(blocks, ("avisInitial",)):
+        for item in as_list(initial):
+            idweb = txt(item) if isinstance(item, str) else first_text(item, ("idWeb", "idweb", "IDWEB"))
+            if idweb:
+                ex.links.append(idweb.strip())
+    for holder in find_key(blocks, ("titulaire", "attributaire")):
+        for w in as_list(holder):
+            name = txt(w) if isinstance(w, str) else first_text(
+                w, ("nomOfficiel", "denomination", "nom", "raisonSociale"))
+            if name:
+                wid = None if isinstance(w, str) else first_text(w, ("codeIdentificationNational", "siret"))
+                ex.winners.append({"name": name, "id": wid})
+    ex.other_texts = harvest(blocks, _NAT_SKIP)
+    return ex
+
+
+# --------------------------------------------------------------------------- Boamp_v230 (2015–2021)
+
+_V230_SKIP = frozenset({"IDENTITE", "ADRESSES_COMPLEMENTAIRES", "PROCEDURES_RECOURS_PRECISIONS", "LOTS",
+                        "TITULAIRE", "ADRESSE", "CORRESPONDANT"})
+
+
+def _v230(d: dict) -> Extracted:
+    ex = Extracted(format="v230")
+    ex.buyer = dig_txt(d, "IDENTITE", "DENOMINATION")
+    ex.buyer_id = dig_txt(d, "IDENTITE", "CODE_IDENT_NATIONAL") or dig_txt(d, "IDENTITE", "SIRET")
+    objets = dig(d, "OBJET")
+    ex.title = dig_txt(objets, "TITRE_MARCHE") or dig_txt(objets, "OBJET_COMPLET")
+    ex.descriptions = [t for t in (txt(v) for v in dig(objets, "OBJET_COMPLET")
+                                   + dig(objets, "CARACTERISTIQUES", "PRINCIPALES")) if t]
+    for lot in dig(objets, "LOTS", "LOT"):
+        name = dig_txt(lot, "INTITULE")
+        desc = [t for t in (txt(v) for v in dig(lot, "DESCRIPTION")) if t]
+        rest = harvest(lot, frozenset({"CPV"}))
+        ex.lots.append(Lot(number=_lot_number(dig_txt(lot, "NUM")), name=name,
+                           texts=desc + [t for t in rest if t not in desc and t != name]))
+    ex.cpv = _cpv_codes(list(find_key(d, ("PRINCIPAL", "SUPPLEMENTAIRE"))))
+    ex.deadlines = [t for t in (txt(v) for v in find_key(d, ("RECEPT_OFFRES", "RECEPT_CANDIDATURES"))) if t]
+    for titulaire in find_key(d, ("TITULAIRE",)):
+        for w in as_list(titulaire):
+            name = w if isinstance(w, str) else dig_txt(w, "DENOMINATION")
+            if name:
+                ex.winners.append({"name": name, "id": None if isinstance(w, str) else
+                                   dig_txt(w, "CODE_IDENT_NATIONAL")})
+    ex.other_texts = harvest(d, _V230_SKIP)
+    return ex
+
+
+# --------------------------------------------------------------------------- Boamp_v110 (2006–2015)
+
+_V110_SKIP = frozenset({"IDENT", "TITRE", "ENVOI_BOMP", "DOCUMENTS", "LOTS", "DESCRIPTEURS", "INFO", "PROCEDURE"})
+
+
+def _v110(d: dict) -> Extracted:
+    ex = Extracted(format="v110")
+    ex.buyer = dig_txt(d, "IDENT", "NOM")
+    objet = dig(d, "OBJET")
+    ex.title = dig_txt(objet, "TITRE_MARCHE") or dig_txt(objet, "OBJET_COMPLET")
+    ex.descriptions = [t for t in (txt(v) for v in dig(objet, "OBJET_COMPLET")) if t]
+    for lots in dig(d, "LOTS"):
+        if not isinstance(lots, dict):
+            continue
+        numbers = [txt(n) for n in as_list(lots.get("NUM_LOT"))]
+        texts = [t for t in (txt(a) for a in as_list(lots.get("AUTRES"))) if t]
+        for i, text in enumerate(texts):
+            ex.lots.append(Lot(number=numbers[i] if i < len(numbers) else None, name=None, texts=[text]))
+        for lot in dig(lots, "LOT"):
+            ex.lots.append(Lot(number=dig_txt(lot, "NUM"), name=dig_txt(lot, "INTITULE"), texts=harvest(lot)))
+    for delai in dig(d, "DELAI"):
+        day = dig_txt(delai, "RECEPT_OFFRES") or dig_txt(delai, "RECEPT_CANDIDAT")
+        if day:
+            hint = " ".join(t for t in (txt(a) for a in dig(delai, "AUTRES")) if t)
+            ex.deadlines.append(f"{day} {hint}".strip())
+    ex.other_texts = harvest(d, _V110_SKIP)
+    return ex

@@ -1,0 +1,61 @@
+"""Classify a council document link from its anchor text, its context and its URL.
+
+Labels (French, stored in documents.doc_type): « ordre du jour », « convocation »,
+« rapport », « délibération », « liste des délibérations », « procès-verbal »,
+« compte rendu », « annexe ». Unknown → None (the registry's `default_type` applies).
+
+Order matters: « Liste des délibérations » before « délibération »; annex words
+(« maquette », « annexe », « pièce jointe ») beat « délibération » (the Bègles test keeps
+« D04 – Vote du budget primitif » as a délibération but « D04 – Maquette du Budget » as an
+annexe); the anchor text is read before the context and the URL.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+RULES: list[tuple[str, re.Pattern]] = [
+    ("liste des délibérations", re.compile(r"\bliste\W+(des\W+)?(deliberations|actes)\b|\bliste\W+des\W+delib")),
+    ("procès-verbal", re.compile(r"\bproces\W*verba(l|ux)\b|\bpv\b|(^|[\W_])pv([\W_]|$)")),
+    ("compte rendu", re.compile(r"\bcomptes?\W*rendus?\b|(^|[\W_])cr([\W_]|$)")),
+    ("ordre du jour", re.compile(r"\bordre\W+du\W+jour\b|(^|[\W_])odj([\W_]|$)")),
+    ("convocation", re.compile(r"\bconvocation")),
+    ("annexe", re.compile(r"\bannexes?\b|\bmaquette\b|\bpieces?\W+jointes?\b|\bplans?\W+annexe")),
+    ("rapport", re.compile(r"\brapports?\b|\bprojets?\W+de\W+deliberation|\bnote\W+de\W+synthese\b|\bexpose\b")),
+    ("délibération", re.compile(r"\bdeliberations?\b|\bdelib\b|\bextrait\W+du\W+registre|(^|[\W_])d\d{2,3}([\W_]|$)"
+                                r"|\b\d{2}/\d{4}/[a-z]{4}\b|\bdcm\W*\d{4}")),
+]
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def classify_text(text: str) -> str | None:
+    folded = _fold(text)
+    for label, pattern in RULES:
+        if pattern.search(folded):
+            return label
+    return None
+
+
+def classify(anchor: str | None, url: str | None = None, context: str | None = None) -> str | None:
+    """First decisive source wins: anchor text, then its context (item title, section
+    heading), then the file name in the URL."""
+    for text in (anchor, context):
+        label = classify_text(text or "")
+        if label:
+            return label
+    if url:
+        name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        name = re.sub(r"\.[a-z0-9]{2,4}$", "", name, flags=re.I)
+        return classify_text(name.replace("-", " ").replace("_", " ") + " " + name)
+    return None
+
+
+def is_document_url(url: str) -> bool:
+    """A direct link to a file (PDF, office document) rather than a page."""
+    path = urlsplit(url).path.lower()
+    return bool(re.search(r"\.(pdf|odt|docx?|rtf)$", path)) or "/download" in path

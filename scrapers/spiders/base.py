@@ -1,0 +1,86 @@
+"""Behaviour shared by every spider: date windows, errors as rows, an errback on every request.
+
+A source spider sets class attributes and writes its callbacks; it never talks to the
+database (pipelines do) and never archives (ArchiveMiddleware does).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Iterator
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from scrapers.items import CrawlError
+
+
+def parse_day(value: str | date | None) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise ValueError(f"date attendue au format AAAA-MM-JJ, reçu {value!r}") from exc
+
+
+class BaseSpider(scrapy.Spider):
+    #: value of Document.source; defaults to the spider name
+    source: str | None = None
+    #: without --since, how many days back a run looks (re-polled every run)
+    default_days: int = 3
+
+    def __init__(self, *args, since=None, until=None, days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = self.source or self.name
+        self.since = parse_day(since)
+        self.until = parse_day(until)
+        self.days = int(days) if days else None
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"--since {self.since} est postérieur à --until {self.until}")
+
+    # ------------------------------------------------------------ windows
+    def today(self) -> date:
+        return date.today()
+
+    def window(self) -> tuple[date, date]:
+        until = self.until or self.today()
+        since = self.since or until - timedelta(days=(self.days or self.default_days) - 1)
+        return since, until
+
+    def each_day(self) -> Iterator[date]:
+        since, until = self.window()
+        day = since
+        while day <= until:
+            yield day
+            day += timedelta(days=1)
+
+    # ------------------------------------------------------------ errors
+    def error(self, reason: str, url: str | None = None, record_id: str | None = None,
+              detail: str | None = None) -> CrawlError:
+        self.crawler.stats.inc_value(f"technoveille/errors/{reason}")
+        return CrawlError(source=self.source, reason=reason, url=url, record_id=record_id,
+                          detail=detail)
+
+    def request(self, url: str, callback, **kwargs) -> scrapy.Request:
+        kwargs.setdefault("errback", self.errback)
+        return scrapy.Request(url, callback=callback, **kwargs)
+
+    def errback(self, failure):
+        request = failure.request
+        record_id = request.meta.get("record_id")
+        if failure.check(HttpError):
+            response = failure.value.response
+            reason = f"http-{response.status}"
+            detail = response.text[:500] if hasattr(response, "text") else None
+        elif failure.check(DNSLookupError):
+            reason, detail = "dns-error", str(failure.value)
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            reason, detail = "timeout", str(failure.value)
+        else:
+            reason, detail = "download-error", repr(failure.value)
+        self.logger.log(logging.WARNING, "request failed %s: %s", request.url, reason)
+        yield self.error(reason, url=request.url, record_id=record_id, detail=detail)

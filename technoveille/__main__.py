@@ -1,0 +1,5 @@
+import sys
+
+from technoveille.cli import main
+
+sys.exit(main())

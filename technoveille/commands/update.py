@@ -1,0 +1,37 @@
+"""`technoveille update`: the daily job (cron). Re-match when keywords.yml changed, crawl
+every enabled source, publish."""
+from __future__ import annotations
+
+import sys
+
+from pipelines import db as dbm
+from pipelines.matching import VocabularyError, load_matcher
+from pipelines.publish import publish
+from pipelines.rematch import needs_rematch, rematch
+from technoveille import config
+from technoveille.commands import crawl, rematch as rematch_cmd
+
+
+def register(sub):
+    p = sub.add_parser("update", help="tâche quotidienne : collecter, réappliquer, publier")
+    p.add_argument("--no-publish", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        matcher = load_matcher(config.keywords_path())
+    except VocabularyError as exc:
+        print(f"technoveille: vocabulaire invalide : {exc}", file=sys.stderr)
+        return 2
+    db = dbm.connect(config.db_path())
+    if needs_rematch(db, matcher):
+        print("keywords.yml a changé : réapplication à tous les documents")
+        rematch_cmd.print_report(rematch(db, matcher))
+    db.close()
+    names = [n for n in crawl.ENABLED if n in crawl.spider_names()]
+    failed = crawl.run_crawls(names)
+    if not args.no_publish:
+        counts = publish(config.db_path(), config.public_db_path())
+        print(f"publié : {counts}")
+    return 1 if failed else 0
