@@ -265,5 +265,6 @@ def propagate_flags(db: sqlite_utils.Database) -> int:
     where id in (select w.id from wanted w join documents d2 on d2.id = w.id
                  where d2.flagged is not w.flagged or d2.flag_reason is not w.reason)
     """
-    cursor = db.execute(sql)
-    return cursor.rowcount
+    before = db.conn.total_changes
+    db.execute(sql)
+    return db.conn.total_changes - before

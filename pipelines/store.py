@@ -77,7 +77,7 @@ class StorePipeline:
         args = {k: v for k, v in vars(spider).items()
                 if k in ("since", "until", "city", "days", "backfill") and v is not None}
         self.run_id = self.db["crawl_runs"].insert({
-            "source": spider.name, "args": json.dumps(args, sort_keys=True),
+            "source": spider.name, "args": json.dumps(args, sort_keys=True, default=str),
             "started_at": dbm.now_iso()}).last_pk
         matcher = self._matcher()
         if matcher is not None:
@@ -110,7 +110,7 @@ class StorePipeline:
             logger.info("%d documents flagged or unflagged through links", changed)
 
     def spider_closed(self, spider, reason):
-        if self.db is None:
+        if self.db is None or self.run_id is None:
             return
         stats = self.crawler.stats.get_stats()
         self.db["crawl_runs"].update(self.run_id, {

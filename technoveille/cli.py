@@ -31,7 +31,10 @@ def main(argv=None) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+    from technoveille import config
+
+    level = "DEBUG" if args.verbose else (config.get("TECHNOVEILLE_LOG_LEVEL") or "INFO").upper()
+    logging.basicConfig(level=level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     result = args.func(args)
     return int(result or 0)

@@ -13,6 +13,10 @@ DEFAULTS = {
     "TECHNOVEILLE_KEYWORDS": str(ROOT / "keywords.yml"),
     "TECHNOVEILLE_CONTACT_URL": "https://github.com/technoveille/technoveille",
     "BOAMP_API_URL": "https://boamp-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/boamp",
+    "JORF_DUMPS_URL": "https://echanges.dila.gouv.fr/OPENDATA/JORFSIMPLE/",
+    "JORF_FIRST_RUN_DAYS": "7",
+    "PISTE_OAUTH_URL": "https://oauth.piste.gouv.fr/api/oauth/token",
+    "PISTE_API_URL": "https://api.piste.gouv.fr/dila/legifrance/lf-engine-app",
 }
 
 

@@ -68,23 +68,32 @@ def html_text(element) -> str:
         return ""
     chunks: list[str] = []
 
+    def inline(value: str | None) -> None:
+        # a newline in the XML source is only whitespace (DILA adds some since 2023);
+        # lines come from <br/> and block elements
+        if value:
+            chunks.append(re.sub(r"\s+", " ", value))
+
     def walk(el) -> None:
         tag = _local(el.tag)
+        if tag == "tr":  # one line per table row, cells joined (DILA puts <br/> in cells)
+            cells = [" ".join(html_text(c).split()) for c in el if _local(c.tag) in _CELL]
+            chunks.extend(["\n", " | ".join(cells), "\n"])
+            inline(el.tail)
+            return
         if tag in _BLOCK:
             chunks.append("\n")
         elif tag in _CELL:
             chunks.append(" | ")
-        if tag and el.text:
-            chunks.append(el.text)
+        if tag:
+            inline(el.text)
         for child in el:
             walk(child)
         if tag in _BLOCK and tag != "br":
             chunks.append("\n")
-        if el.tail:
-            chunks.append(el.tail)
+        inline(el.tail)
 
-    if element.text:
-        chunks.append(element.text)
+    inline(element.text)
     for child in element:
         walk(child)
     lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip(" |") for line in "".join(chunks).split("\n"))

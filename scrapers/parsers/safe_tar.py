@@ -11,7 +11,9 @@ tarfile over a size-capped gzip reader. The rules:
 * the archive stops with an error when the decompressed stream exceeds `max_total` bytes or
   holds more than `max_members` entries (gzip/tar bombs);
 * an empty (0-byte), truncated or corrupt archive stops with an error; members already read
-  before the damage are kept.
+  before the damage are kept;
+* a body that is already a plain tar (HTTP layer decompressed a `Content-Encoding: x-gzip`
+  answer) is read the same way.
 
 `iter_members` yields `Member` (name, data) and `Refused` (name, reason, detail) records in
 archive order and raises `ArchiveError` when the archive itself cannot be read further.
@@ -111,9 +113,14 @@ def iter_members(body: bytes, *, max_member: int = MAX_MEMBER, max_total: int = 
                  max_members: int = MAX_MEMBERS) -> Iterator[Member | Refused]:
     if not body:
         raise ArchiveError("empty-archive", "0 bytes")
-    if body[:2] != b"\x1f\x8b":
+    if body[:2] == b"\x1f\x8b":
+        raw = gzip.GzipFile(fileobj=io.BytesIO(body))
+    elif body[257:262] == b"ustar":
+        # already decompressed on the way (a server sending Content-Encoding: x-gzip)
+        raw = io.BytesIO(body)
+    else:
         raise ArchiveError("not-gzip", f"starts with {body[:8]!r}")
-    stream = _CappedReader(gzip.GzipFile(fileobj=io.BytesIO(body)), max_total)
+    stream = _CappedReader(raw, max_total)
     count = 0
     try:
         with tarfile.open(fileobj=stream, mode="r|") as tar:

@@ -14,6 +14,7 @@ contact URL. See docs/sources/boamp.md.
 from __future__ import annotations
 
 import calendar
+import re
 import json
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -96,6 +97,10 @@ class BoampSpider(BaseSpider):
             self.crawler.stats.inc_value("boamp/days")
             self.logger.info("BOAMP %s%s: %d records", meta["day"],
                              f" famille {meta['famille']}" if meta["famille"] else "", total)
+            if total == 0 and not meta["famille"]:
+                # BOAMP publishes every day of the week: an empty day means breakage upstream
+                yield self.error("empty-day", url=response.url,
+                                 detail=f"0 records for {meta['where']} (never seen in practice)")
             if total > self.offset_cap and not meta["famille"]:
                 for famille in (*FAMILLES, "*"):
                     yield self.day_request(meta["day"], famille=famille)
@@ -132,6 +137,7 @@ class BoampSpider(BaseSpider):
                                  detail=repr(exc))
                 continue
             for problem in result.errors:
-                yield self.error("record-problem", url=url, record_id=idweb, detail=problem)
+                kind = re.split(r"[(:;']", problem, maxsplit=1)[0].strip().lower()[:50] or "problem"
+                yield self.error(f"record: {kind}", url=url, record_id=idweb, detail=problem)
             if result.document:
                 yield Document(**result.document)

@@ -26,7 +26,7 @@ def run_crawls(names: list[str], spider_args: dict[str, dict] | None = None,
     settings = get_project_settings()
     if log_level:
         settings.set("LOG_LEVEL", log_level)
-    process = CrawlerProcess(settings)
+    process = CrawlerProcess(settings, install_root_handler=False)
     failures = []
 
     @defer.inlineCallbacks
@@ -43,7 +43,8 @@ def run_crawls(names: list[str], spider_args: dict[str, dict] | None = None,
             if reason not in ("finished", None):
                 failures.append(name)
 
-    sequence().addBoth(lambda _: process.stop() if process.crawlers else None)
+    # all crawls done (crawlers are discarded when they finish): stop the reactor
+    sequence().addBoth(process._stop_reactor)
     process.start(stop_after_crawl=False)
     return len(failures)
 

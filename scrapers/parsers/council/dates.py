@@ -64,11 +64,12 @@ def words_to_number(words: str) -> int | None:
     return total + current
 
 
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) > 4 or m in ("mars", "mai", "juin", "aout")), key=len, reverse=True))
 _NUMWORD = r"[a-z]+(?:[\s\-]+(?:et[\s\-]+)?[a-z]+)*?"
 # « L'an deux mil dix-huit, et le cinq décembre » / « L'AN DEUX MIL DIX, ET LE JEUDI 25 FEVRIER »
 WRITTEN_RE = re.compile(
     r"l'\s?an\s+(?P<year>" + _NUMWORD + r")\s*,?\s*(?:et\s+)?le\s+(?:(?:" + WEEKDAYS
-    + r")\s+)?(?P<day>\d{1,2}|" + _NUMWORD + r")\s+(?P<month>[a-z]+)\b")
+    + r")\s+)?(?P<day>\d{1,2}|" + _NUMWORD + r")\s+(?P<month>" + _MONTH_NAMES + r")\b")
 NUMERIC_MONTH_RE = re.compile(
     r"\b(?:(?:" + WEEKDAYS + r")\s+)?(?P<day>\d{1,2})\s*(?:er|e)?\s+(?P<month>[a-z]{3,9})\.?"
     r"\s+(?P<year>\d{4})\b")

@@ -87,7 +87,8 @@ def check(data: bytes, *, max_bytes: int = MAX_BYTES, max_inflated: int = MAX_IN
 
 def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    text = text.replace("\ufffe", "").replace("\x02", "-")
+    # pdfium marks a hyphen at a line end as U+FFFE and swallows the line break: restore both
+    text = text.replace("\ufffe", "-\n").replace("\x02", "-\n")
     return re.sub(r"[ \t]+\n", "\n", text)
 
 

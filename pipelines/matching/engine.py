@@ -1,0 +1,385 @@
+"""The matcher: one Aho-Corasick pass over the folded text of each field (title, text,
+parts), one case-sensitive pass over the original text for acronyms, then the tier rules.
+
+Tier rules (per part, see docs/keywords.md):
+- A: a hit flags the document.
+- B: counts when the same part (or the title, or for a text without parts a window of
+  WINDOW characters around the hit) holds a context term of the theme or a global one, or a
+  second A/B term; and holds no suppressor of the theme. Suppressors win over context.
+- C: never flags; adds to the theme score.
+Hits of a theme that overlap in one field are one occurrence: the best tier, then the
+longest, is kept.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from .fold import fold, fold_text
+from .variants import variants
+from .vocabulary import Vocabulary
+
+WINDOW = 1500           # characters around a hit in a text without parts
+WEIGHTS = {"A": 1.0, "B": 0.5, "C": 0.1}
+_RANK = {"A": 0, "B": 1, "C": 2}
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+MARK_OPEN, MARK_CLOSE = "[[", "]]"
+
+MAIN, NEAR_A, NEAR_B, EXCL, ACRO = 0, 1, 2, 3, 4
+
+_NEG_BEFORE = re.compile(r"(?:^|[^a-z'])(?:ne|n'|aucun|aucune|aucuns|aucunes|sans|ni|jamais|"
+                         r"nullement|pas de|interdi\w*|exclu\w*|proscri\w*)(?:[^a-z]|$)")
+_NEG_AFTER = re.compile(r"^[^a-z0-9]*(?:[a-z0-9']+[^a-z0-9']+){0,3}?(?:n'|ne |est interdi|"
+                        r"sont interdi|est exclu|sont exclu|est proscri|sont proscri)")
+_CLAUSE_END = re.compile(r"[.;!?,\n]\s")
+
+
+@dataclass
+class Hit:
+    theme: str
+    term: str
+    tier: str
+    part_label: str | None
+    part_index: int | None
+    field: str              # "title" | "text" | "part"
+    start: int
+    end: int
+    snippet: str
+    negated: bool
+
+    def as_dict(self) -> dict:
+        return {"theme": self.theme, "term": self.term, "tier": self.tier,
+                "field": self.field, "part_label": self.part_label,
+                "part_index": self.part_index, "start": self.start, "end": self.end,
+                "snippet": self.snippet, "negated": self.negated}
+
+
+@dataclass
+class MatchResult:
+    flagged: bool
+    scores: dict
+    themes: list
+    hits: list
+    rejected: list = field(default_factory=list)   # [(Hit, reason)] B/C hits that did not count
+
+
+@dataclass
+class _Cand:
+    entry: int
+    start: int              # original offsets
+    end: int
+    fld: "_Field"
+
+
+class _Field:
+    __slots__ = ("name", "index", "label", "text", "cands", "ctx", "sup", "ab")
+
+    def __init__(self, name, index, label, text):
+        self.name, self.index, self.label, self.text = name, index, label, text
+        self.cands: list[_Cand] = []
+        self.ctx: list[tuple] = []    # (theme|None, start|None, end|None)
+        self.sup: list[tuple] = []    # (theme, term, start|None, end|None)
+        self.ab: list[_Cand] = []     # A/B candidates kept (evidence for other B hits)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else str(value)
+
+
+class Matcher:
+    def __init__(self, vocab: Vocabulary):
+        self.vocabulary = vocab
+        self.version = vocab.version
+        self.path = vocab.path
+        self.entries = vocab.terms
+        self.themes = [{"id": t.id, "label": t.label, "description": t.description}
+                       for t in vocab.themes]
+        self.terms = [{"theme": t.theme, "term": t.term, "mode": t.mode, "tier": t.tier}
+                      for t in vocab.terms if t.kind == "term"]
+        self._build()
+
+    # ------------------------------------------------------------------ build
+    def _build(self):
+        keys: dict[str, list] = {}
+        self._acro_forms: dict[int, frozenset] = {}
+
+        def add(text, payload, prefix=False, inflect=True):
+            joined = fold(text.replace("-", "").replace("\u2011", "")) if "-" in text else None
+            for v in variants(fold(text), joined, inflect=inflect and not prefix):
+                if v:
+                    keys.setdefault(v, []).append(payload + (prefix,))
+
+        for i, t in enumerate(self.entries):
+            if t.mode == "near":
+                add(t.near[0], (i, NEAR_A), inflect=t.variants)
+                add(t.near[1], (i, NEAR_B), inflect=t.variants)
+            elif t.mode == "acronym":
+                forms = {t.text}
+                if "-" in t.text:
+                    forms |= {t.text.replace("-", " "), t.text.replace("-", "")}
+                self._acro_forms[i] = frozenset(forms)
+                for f in forms:   # found in the folded text, then checked on the original
+                    keys.setdefault(fold(f), []).append((i, ACRO, False))
+            else:
+                add(t.text, (i, MAIN), prefix=t.mode == "prefix", inflect=t.variants)
+            for ex in t.exclude:
+                add(ex, (i, EXCL))
+        self.automaton = ahocorasick.Automaton()
+        for k, payload in keys.items():
+            self.automaton.add_word(k, (len(k), tuple(payload)))
+        self.automaton.make_automaton()
+        self.key_count = len(keys)
+
+    # ------------------------------------------------------------------ scan one field
+    def _scan(self, f: _Field, doc_has_parts: bool = False) -> None:
+        s = f.text
+        if not s:
+            return
+        ft = fold_text(s)
+        c = ft.text
+        n = len(c)
+        entries = self.entries
+        main, nears, excl, ctx, sup, acro_raw = [], {}, {}, [], [], []
+        for end, (klen, payload) in self.automaton.iter(c):
+            start = end - klen + 1
+            if start and c[start - 1] in _WORD:
+                continue
+            right_ok = end + 1 >= n or c[end + 1] not in _WORD
+            for ei, role, prefix in payload:
+                if not (prefix or right_ok):
+                    continue
+                if role == MAIN:
+                    kind = entries[ei].kind
+                    if kind == "term":
+                        main.append((ei, start, end + 1))
+                    elif kind == "context":
+                        ctx.append((ei, start, end + 1))
+                    else:
+                        sup.append((ei, start, end + 1))
+                elif role == EXCL:
+                    excl.setdefault(ei, []).append((start, end + 1))
+                elif role == ACRO:
+                    acro_raw.append((ei, start, end + 1))
+                else:
+                    nears.setdefault(ei, ([], []))[role - 1].append((start, end + 1))
+        for ei, (alist, blist) in nears.items():
+            target = main if entries[ei].kind == "term" else (
+                ctx if entries[ei].kind == "context" else sup)
+            limit = entries[ei].near[2]
+            for a0, a1 in alist:
+                best = None
+                for b0, b1 in blist:
+                    lo, hi = (a1, b0) if b0 >= a1 else ((b1, a0) if a0 >= b1 else (None, None))
+                    if lo is None:
+                        continue
+                    gap = len(c[lo:hi].split())
+                    if gap <= limit and (best is None or gap < best[0]):
+                        best = (gap, min(a0, b0), max(a1, b1))
+                if best:
+                    target.append((ei, best[1], best[2]))
+        acro = []
+        ls = len(s)
+        for ei, a, b in acro_raw:   # acronyms: exact case on the original text
+            o0, o1 = ft.to_original(a, b)
+            if s[o0:o1] not in self._acro_forms[ei]:
+                continue
+            if (o0 and s[o0 - 1].isalnum()) or (o1 < ls and s[o1].isalnum()):
+                continue
+            kind = entries[ei].kind
+            (acro if kind == "term" else ctx if kind == "context" else sup).append(
+                (ei, o0, o1, True))
+        if not main and not acro:
+            # nothing to show: context and suppressors count for the whole field
+            f.ctx = [(entries[ei].theme, None, None) for ei, *_ in ctx]
+            f.sup = [(entries[ei].theme, entries[ei].term, None, None) for ei, *_ in sup]
+            return
+
+        def orig(item):
+            if len(item) == 4:      # acronym: already original offsets
+                return item[1], item[2]
+            return ft.to_original(item[1], item[2])
+
+        excl_orig = {}
+        for item in main + acro:
+            ei = item[0]
+            o0, o1 = orig(item)
+            if ei in excl and ei not in excl_orig:
+                excl_orig[ei] = [ft.to_original(a, b) for a, b in excl[ei]]
+            if any(a < o1 and o0 < b for a, b in excl_orig.get(ei, ())):
+                continue
+            f.cands.append(_Cand(ei, o0, o1, f))
+        # positions of context / suppressors matter only for windows and covered ranges
+        need = f.name == "text" and (doc_has_parts or any(entries[c.entry].tier != "A"
+                                                          for c in f.cands))
+        where = orig if need else (lambda it: (None, None))
+        f.ctx = [(entries[it[0]].theme, *where(it)) for it in ctx]
+        f.sup = [(entries[it[0]].theme, entries[it[0]].term, *where(it)) for it in sup]
+
+    # ------------------------------------------------------------------ match a document
+    def match(self, title="", text="", parts=None) -> MatchResult:
+        title, text = _as_text(title), _as_text(text)
+        fields = [_Field("title", None, None, title)]
+        part_fields = []
+        for i, p in enumerate(parts or []):
+            if isinstance(p, dict):
+                ptext, plabel = _as_text(p.get("text")), p.get("label")
+            else:
+                ptext, plabel = _as_text(p), None
+            plabel = None if plabel is None else _as_text(plabel)
+            part_fields.append(_Field("part", i, plabel, ptext))
+        covered = None
+        if part_fields:
+            covered, pos = [], 0
+            for pf in part_fields:
+                if not pf.text.strip():
+                    continue
+                at = text.find(pf.text, pos) if text else -1
+                if at < 0:
+                    at = text.find(pf.text) if text else -1
+                if at < 0:
+                    covered = None   # parts are not slices of text: match title + parts
+                    break
+                covered.append((at, at + len(pf.text)))
+                pos = at + len(pf.text)
+        text_field = None
+        if text and (not part_fields or covered is not None):
+            text_field = _Field("text", None, None, text)
+            fields.append(text_field)
+        fields += part_fields
+        for f in fields:
+            self._scan(f, bool(part_fields))
+        if text_field is not None and covered:
+            def out(a, b):
+                return a is None or not any(c0 <= a and b <= c1 for c0, c1 in covered)
+            text_field.cands = [c for c in text_field.cands if out(c.start, c.end)]
+            text_field.ctx = [x for x in text_field.ctx if out(x[1], x[2])]
+            text_field.sup = [x for x in text_field.sup if out(x[2], x[3])]
+        return self._decide(fields, title_f=fields[0], text_f=text_field,
+                            doc_level=bool(part_fields))
+
+    # ------------------------------------------------------------------ tier rules
+    def _dedupe(self, f: _Field) -> list[_Cand]:
+        entries = self.entries
+        cands = sorted(f.cands, key=lambda c: (_RANK[entries[c.entry].tier],
+                                                -(c.end - c.start), c.start))
+        kept: list[_Cand] = []
+        for c in cands:
+            theme = entries[c.entry].theme
+            if any(entries[k.entry].theme == theme and k.start < c.end and c.start < k.end
+                   for k in kept):
+                continue
+            kept.append(c)
+        kept.sort(key=lambda c: c.start)
+        return kept
+
+    def _decide(self, fields, title_f, text_f, doc_level) -> MatchResult:
+        entries = self.entries
+        for f in fields:
+            f.cands = self._dedupe(f) if f.cands else []
+            f.ab = [c for c in f.cands if entries[c.entry].tier in ("A", "B")]
+        doc_fields = [title_f] + ([text_f] if (doc_level and text_f is not None) else [])
+
+        def region(c: _Cand):
+            """(fields seen whole, (field, lo, hi) window or None)."""
+            if c.fld is title_f:
+                return fields, None
+            if c.fld.name == "part":
+                return [c.fld] + doc_fields, None
+            if doc_level:   # uncovered text of a document with parts
+                return fields, None
+            return [title_f], (c.fld, c.start - WINDOW, c.end + WINDOW)
+
+        def inside(win, a, b):
+            return win is None or a is None or (win[1] <= b and a <= win[2])
+
+        kept, rejected = [], []
+        fired = set()
+        scores: dict[str, float] = {}
+        pending_c = []
+        for f in fields:
+            for c in f.cands:
+                t = entries[c.entry]
+                if t.tier == "A":
+                    kept.append(c)
+                    fired.add(t.theme)
+                    continue
+                whole, win = region(c)
+                zones = [(w, None) for w in whole] + ([(win[0], win)] if win else [])
+                vetoed = next((s[1] for z, w in zones for s in z.sup
+                               if s[0] == t.theme and inside(w, s[2], s[3])), None)
+                if vetoed:
+                    rejected.append((c, f"supprimé par « {vetoed} »"))
+                    continue
+                if t.tier == "C":
+                    pending_c.append(c)
+                    continue
+                has_ctx = any(x[0] in (None, t.theme) and inside(w, x[1], x[2])
+                              for z, w in zones for x in z.ctx)
+                has_other = has_ctx or any(
+                    o is not c and entries[o.entry].term != t.term and inside(w, o.start, o.end)
+                    for z, w in zones for o in z.ab)
+                if has_ctx or has_other:
+                    kept.append(c)
+                    fired.add(t.theme)
+                else:
+                    rejected.append((c, "sans contexte"))
+        for c in kept + pending_c:
+            t = entries[c.entry]
+            scores[t.theme] = round(scores.get(t.theme, 0.0) + WEIGHTS[t.tier], 3)
+        for c in pending_c:
+            if entries[c.entry].theme in fired:
+                kept.append(c)
+            else:
+                rejected.append((c, "terme C : compte seulement dans le score"))
+        order = {id(f): i for i, f in enumerate(fields)}
+        kept.sort(key=lambda c: (order[id(c.fld)], c.start))
+        hits = [self._hit(c) for c in kept]
+        themes = [t["id"] for t in self.themes if t["id"] in fired]
+        return MatchResult(flagged=bool(fired), scores=scores, themes=themes, hits=hits,
+                           rejected=[(self._hit(c), why) for c, why in rejected])
+
+    # ------------------------------------------------------------------ output
+    def _hit(self, c: _Cand) -> Hit:
+        t = self.entries[c.entry]
+        f = c.fld
+        return Hit(theme=t.theme, term=t.term, tier=t.tier, part_label=f.label,
+                   part_index=f.index, field=f.name, start=c.start, end=c.end,
+                   snippet=snippet(f.text, c.start, c.end), negated=is_negated(f.text, c.start, c.end))
+
+
+def snippet(s: str, start: int, end: int, width: int = 70) -> str:
+    """Original words around [start, end), the match marked [[ ]] and whitespace collapsed."""
+    lo, hi = max(0, start - width), min(len(s), end + width)
+    if lo > 0:
+        sp = s.find(" ", lo, start)
+        lo = sp + 1 if sp >= 0 else lo
+    if hi < len(s):
+        sp = s.rfind(" ", end, hi)
+        hi = sp if sp >= 0 else hi
+
+    def clean(x):
+        return " ".join(x.split())
+    out = clean(s[lo:start]) + (" " if s[lo:start][-1:].isspace() else "")
+    out += MARK_OPEN + clean(s[start:end]) + MARK_CLOSE
+    out += (" " if s[end:hi][:1].isspace() else "") + clean(s[end:hi])
+    return ("…" if lo > 0 else "") + out.strip() + ("…" if hi < len(s) else "")
+
+
+def is_negated(s: str, start: int, end: int) -> bool:
+    """A negation cue in the same clause, up to ~12 words before or 4 words after."""
+    before = s[max(0, start - 90):start]
+    cut = None
+    for m in _CLAUSE_END.finditer(before):
+        cut = m.end()
+    if cut is not None:
+        before = before[cut:]
+    if _NEG_BEFORE.search(fold_text(before).text):
+        return True
+    after = fold_text(s[end:end + 60]).text
+    return bool(_NEG_AFTER.search(after))

@@ -1,0 +1,114 @@
+"""Precision and recall of keywords.yml on labelled corpora: `python -m pipelines.matching.evaluate`.
+
+Corpora: JSON lines under pipelines/matching/eval/ (dev.jsonl, tuned on; heldout.jsonl,
+never tuned on), each line {"id", "source", "title", "text", "parts"?,
+"expected": {"flagged": bool, "themes": [...]}}.
+Per theme: a document counts as a true positive when the theme is expected and fired.
+Overall: on `flagged`. `--errors` lists the documents that were wrong and why.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import VocabularyError, load_matcher
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+TARGET_RECALL, TARGET_PRECISION = 0.95, 0.90
+
+
+def load_corpus(path) -> list[dict]:
+    docs = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                doc = json.loads(line)
+                doc.setdefault("id", f"{Path(path).name}:{n}")
+                docs.append(doc)
+    return docs
+
+
+def _ratio(a, b):
+    return a / b if b else 1.0
+
+
+def evaluate(matcher, docs) -> dict:
+    theme_ids = [t["id"] for t in matcher.themes]
+    per = {t: {"tp": 0, "fp": 0, "fn": 0} for t in theme_ids}
+    flag = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    errors = []
+    for d in docs:
+        r = matcher.match(title=d.get("title", ""), text=d.get("text", ""), parts=d.get("parts"))
+        exp = d["expected"]
+        got, want = set(r.themes), set(exp.get("themes", []))
+        if exp["flagged"] and r.flagged:
+            flag["tp"] += 1
+        elif r.flagged:
+            flag["fp"] += 1
+        elif exp["flagged"]:
+            flag["fn"] += 1
+        else:
+            flag["tn"] += 1
+        for t in theme_ids:
+            if t in want and t in got:
+                per[t]["tp"] += 1
+            elif t in got:
+                per[t]["fp"] += 1
+            elif t in want:
+                per[t]["fn"] += 1
+        if got != want or exp["flagged"] != r.flagged:
+            errors.append({"id": d["id"], "expected": sorted(want), "got": sorted(got),
+                           "hits": [(h.theme, h.term, h.tier) for h in r.hits],
+                           "rejected": [(h.theme, h.term, why) for h, why in r.rejected]})
+    return {"themes": per, "flagged": flag, "errors": errors, "n": len(docs)}
+
+
+def report(name: str, res: dict, out=sys.stdout, show_errors=False) -> bool:
+    f = res["flagged"]
+    prec = _ratio(f["tp"], f["tp"] + f["fp"])
+    rec = _ratio(f["tp"], f["tp"] + f["fn"])
+    print(f"== {name}: {res['n']} documents", file=out)
+    print(f"{'theme':<14}{'precision':>10}{'recall':>10}{'tp':>5}{'fp':>5}{'fn':>5}", file=out)
+    tp = fp = fn = 0
+    for t, c in res["themes"].items():
+        tp, fp, fn = tp + c["tp"], fp + c["fp"], fn + c["fn"]
+        print(f"{t:<14}{_ratio(c['tp'], c['tp'] + c['fp']):>10.3f}"
+              f"{_ratio(c['tp'], c['tp'] + c['fn']):>10.3f}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}",
+              file=out)
+    print(f"{'themes (all)':<14}{_ratio(tp, tp + fp):>10.3f}{_ratio(tp, tp + fn):>10.3f}"
+          f"{tp:>5}{fp:>5}{fn:>5}", file=out)
+    print(f"{'flagged':<14}{prec:>10.3f}{rec:>10.3f}{f['tp']:>5}{f['fp']:>5}{f['fn']:>5}"
+          f"   (tn {f['tn']})", file=out)
+    ok = prec >= TARGET_PRECISION and rec >= TARGET_RECALL
+    print(f"target precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL}: "
+          f"{'met' if ok else 'NOT met'}", file=out)
+    if show_errors:
+        for e in res["errors"]:
+            print(f"  {e['id']}: expected {e['expected']} got {e['got']} hits={e['hits']} "
+                  f"rejected={e['rejected']}", file=out)
+    return ok
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpora", nargs="*", help="JSON lines files (default: eval/*.jsonl)")
+    ap.add_argument("--keywords", default=os.environ.get("TECHNOVEILLE_KEYWORDS", "keywords.yml"))
+    ap.add_argument("--errors", action="store_true", help="list the misclassified documents")
+    args = ap.parse_args(argv)
+    try:
+        matcher = load_matcher(args.keywords)
+    except VocabularyError as exc:
+        print(f"vocabulaire invalide : {exc}", file=sys.stderr)
+        return 2
+    paths = args.corpora or [EVAL_DIR / "dev.jsonl", EVAL_DIR / "heldout.jsonl"]
+    ok = True
+    for p in paths:
+        ok &= report(Path(p).name, evaluate(matcher, load_corpus(p)), show_errors=args.errors)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,244 @@
+"""French folding for matching, with offsets mapped back to the original string.
+
+`fold_text(s)` returns a `Folded` whose `.text` holds only ASCII: lowercase letters without
+accents, digits, single spaces and ASCII punctuation. Hyphens, NBSP and every kind of
+whitespace become one space; typographic apostrophes become "'"; œ/æ become oe/ae.
+Before that it repairs HTML entities, UTF-8 mojibake (« vidÃ©o », « DĂ©cret ») and words cut
+by an end-of-line hyphen (« VIDEO-\\nPROTECTION »).
+
+Speed: the common path is a handful of C-level passes (str.replace, latin-1 encode with an
+error handler for the rare other characters, bytes.translate, one regex for runs of spaces).
+The offset maps are only built when a caller asks for an original offset.
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+import html
+import re
+import threading
+import unicodedata
+from bisect import bisect_right
+
+# ------------------------------------------------------------------ per-character folding
+
+_SPECIAL = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl",
+            "\ufffd": "e",  # lost accent (« cam�ras »): nearly always an é in French text
+            "ĳ": "ij"}
+_APOSTROPHES = "'’‘ʼ`´′ʹ"
+
+
+@functools.lru_cache(maxsize=8192)
+def fold_char(ch: str) -> str:
+    """Fold one character to ASCII (may return '', one or several characters)."""
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    if ch in _APOSTROPHES:
+        return "'"
+    cat = unicodedata.category(ch)
+    if ch.isspace() or cat == "Pd" or ch in "\u00ad\u2212":
+        return " " if ch != "\u00ad" else ""
+    if cat in ("Cf", "Mn", "Me"):  # zero-width characters, combining marks
+        return ""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    out = []
+    for c in decomposed:
+        if unicodedata.combining(c):
+            continue
+        c = c.casefold()
+        for x in c:
+            if x.isascii():
+                out.append(" " if x.isspace() or x == "-" else x)
+            elif x in _SPECIAL:
+                out.append(_SPECIAL[x])
+            elif x.isalnum():
+                out.append("#")  # a letter of another script: a boundary, never a term
+            else:
+                out.append(".")
+    return "".join(out)
+
+
+def _byte_table() -> bytes:
+    table = bytearray(256)
+    for i in range(256):
+        f = fold_char(chr(i))
+        if len(f) != 1:
+            f = {"ß": "s", "æ": "a", "Æ": "a", "\u00ad": " "}.get(chr(i), f[:1] or " ")
+        if not f.isascii():
+            f = "."
+        if f in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x7f" or ord(f) < 32:
+            f = " "
+        table[i] = ord(f)
+    return bytes(table)
+
+
+_BYTES = _byte_table()
+
+# ------------------------------------------------------------------ offset maps
+
+
+class PieceMap:
+    """Maps offsets of an edited string back to the string before the edits.
+
+    `edits` are (src_start, src_end, replacement_length), sorted and non-overlapping."""
+
+    __slots__ = ("_dst", "_edits")
+
+    def __init__(self, edits):
+        self._edits = edits
+        self._dst = []
+        shift = 0
+        for s0, s1, n in edits:
+            self._dst.append(s0 + shift)
+            shift += n - (s1 - s0)
+
+    def to_src(self, pos: int, end: bool = False) -> int:
+        i = bisect_right(self._dst, pos) - 1
+        if i < 0:
+            return pos
+        s0, s1, n = self._edits[i]
+        off = pos - self._dst[i]
+        if end and off == 0:
+            return s0
+        if off >= n:
+            return s1 + off - n
+        return s1 if end else s0
+
+
+# ------------------------------------------------------------------ repairs (stage A)
+
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+# UTF-8 read as cp1252/latin-1 (Ã©, Ã¨, Ã§, â€™ ...) or as cp1250 (Ă©)
+_MOJI_LEAD = "\u00c2\u00c3\u00c5\u0102\u00e2"
+_MOJI_CONT = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+              "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026"
+              "\u2030\u2039\u203a\u20ac\u2122\u0161\u015a\u0164\u0179\u02c7\u02d8\u02db"
+              "\u0105\u015f\u013d\u013e\u017c\u0141\u0142\u0104\u015e\u017b")
+_MOJIBAKE = f"[{_MOJI_LEAD}][{_MOJI_CONT}]{{1,2}}"
+_EOL_HYPHEN = r"(?<=[^\W\d_])[-\u2010\u2011\u00ad][ \t]*\r?\n[ \t]*(?=[^\W\d_])"
+_ENTITY_RE = re.compile(_ENTITY)
+_MOJI_RE = re.compile(_MOJIBAKE)
+_EOL_RE = re.compile(_EOL_HYPHEN)
+_QUICK_MOJI = re.compile(f"[{_MOJI_LEAD}][{_MOJI_CONT}]")
+_EXPAND_RE = re.compile("[æÆß]")
+_QUICK_EOL = re.compile(r"[-\u2010\u2011\u00ad][ \t]*\r?\n")
+
+
+def _unmojibake(chunk: str) -> tuple[str, int] | None:
+    """(repaired text, number of characters consumed) or None."""
+    for size in (len(chunk), 2):
+        part = chunk[:size]
+        for enc in ("cp1252", "latin-1", "cp1250"):
+            try:
+                fixed = part.encode(enc).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if fixed and len(fixed) < len(part):
+                return fixed, size
+    return None
+
+
+def _repair(s: str) -> tuple[str, list]:
+    """HTML entities, mojibake, end-of-line hyphenation, æ/ß. Returns (text, edits)."""
+    found = []
+    if "&" in s:
+        for m in _ENTITY_RE.finditer(s):
+            repl = html.unescape(m.group())
+            if repl != m.group():
+                found.append((m.start(), m.end(), repl))
+    if ("Ã" in s or "Â" in s or "Ă" in s or "â€" in s or "Å" in s) and _QUICK_MOJI.search(s):
+        for m in _MOJI_RE.finditer(s):
+            fixed = _unmojibake(m.group())
+            if fixed:
+                found.append((m.start(), m.start() + fixed[1], fixed[0]))
+    if ("-\n" in s or "-\r" in s or "- \n" in s or "\u00ad" in s or "\u2010" in s
+            or "\u2011" in s or "-\t" in s) and _QUICK_EOL.search(s):
+        found.extend((m.start(), m.end(), "") for m in _EOL_RE.finditer(s))
+    if "æ" in s or "Æ" in s or "ß" in s:
+        found.extend((m.start(), m.end(), _SPECIAL[m.group()]) for m in _EXPAND_RE.finditer(s))
+    if not found:
+        return s, []
+    found.sort()
+    out, edits, last = [], [], 0
+    for start, end, repl in found:
+        if start < last:
+            continue
+        out.append(s[last:start])
+        out.append(repl)
+        edits.append((start, end, len(repl)))
+        last = end
+    out.append(s[last:])
+    return "".join(out), edits
+
+
+# ------------------------------------------------------------------ stage B: to latin-1
+
+_local = threading.local()
+
+
+def _fold_errors(exc):
+    edits = _local.edits
+    pieces = []
+    for i in range(exc.start, exc.end):
+        f = fold_char(exc.object[i])
+        if len(f) != 1:
+            edits.append((i, i + 1, len(f)))
+        pieces.append(f)
+    return "".join(pieces), exc.end
+
+
+codecs.register_error("technoveille-fold", _fold_errors)
+
+_SPACES = re.compile(rb" {2,}")
+
+
+class Folded:
+    """The folded text of one string; `.to_original(start, end)` maps a span back."""
+
+    __slots__ = ("original", "text", "_maps", "_collapse_src")
+
+    def __init__(self, original, text, maps, collapse_src):
+        self.original = original
+        self.text = text
+        self._maps = maps            # [stage B map, stage A map] (None when no edit)
+        self._collapse_src = collapse_src  # bytes before collapsing, or None
+
+    def _collapse_map(self):
+        src = self._collapse_src
+        if src is None:
+            return None
+        edits = [(m.start(), m.end(), 1) for m in _SPACES.finditer(src)]
+        self._collapse_src = PieceMap(edits)
+        return self._collapse_src
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        cmap = self._collapse_src
+        if cmap is not None and not isinstance(cmap, PieceMap):
+            cmap = self._collapse_map()
+        if cmap is not None:
+            start, end = cmap.to_src(start), cmap.to_src(end, end=True)
+        for m in self._maps:
+            if m is not None:
+                start, end = m.to_src(start), m.to_src(end, end=True)
+        return start, end
+
+
+def fold_text(s: str) -> Folded:
+    repaired, edits_a = _repair(s)
+    t = repaired.replace("\u2019", "'")
+    _local.edits = []
+    b = t.encode("latin-1", "technoveille-fold")
+    edits_b = _local.edits
+    _local.edits = None
+    b = b.translate(_BYTES)
+    collapse_src = None
+    if b"  " in b:
+        collapse_src = b
+        b = _SPACES.sub(b" ", b)
+    maps = [PieceMap(edits_b) if edits_b else None, PieceMap(edits_a) if edits_a else None]
+    return Folded(s, b.decode("ascii"), maps, collapse_src)
+
+
+def fold(s: str) -> str:
+    """Folded text only (used for terms)."""
+    return fold_text(s).text.strip()

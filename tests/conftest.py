@@ -1,0 +1,52 @@
+"""Shared fixtures: the replay server (real HTTP on loopback) and a CLI runner that runs
+`technoveille` in a subprocess (real crawls never share pytest's process: pytest-asyncio)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def replay_server():
+    from scrapers.replay.server import serve_in_thread
+
+    server, base = serve_in_thread()
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture
+def tv_env(tmp_path, replay_server):
+    """Environment for a subprocess crawl: fresh DB and archive, every base URL on the
+    replay server, no politeness delays."""
+    from scrapers.replay.server import demo_setup
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOAMP_", "JORF_", "PISTE_",
+                                                                    "COUNCILS_", "DATAGOUV_"))}
+    replay_env, _ = demo_setup(replay_server)
+    env.update(replay_env)
+    env.update({
+        "TECHNOVEILLE_DB": str(tmp_path / "tv.db"),
+        "TECHNOVEILLE_PUBLIC_DB": str(tmp_path / "public" / "tv.db"),
+        "TECHNOVEILLE_ARCHIVE": str(tmp_path / "archive"),
+        "TECHNOVEILLE_START_DELAY": "0",
+        "TECHNOVEILLE_RETRY_BACKOFF": "0.2",
+        "TECHNOVEILLE_LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+def run_cli(args, env, timeout=300, check=True):
+    proc = subprocess.run([sys.executable, "-m", "technoveille", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"technoveille {' '.join(args)} exited {proc.returncode}\n"
+                             f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-6000:]}")
+    return proc

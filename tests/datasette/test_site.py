@@ -1,0 +1,118 @@
+"""The public site through Datasette's own client: French metadata, FTS without accents,
+hits with highlighted snippets, canned queries, Atom feed, archive route, no download."""
+import json
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+async def ds(published, monkeypatch):
+    monkeypatch.setenv("TECHNOVEILLE_ARCHIVE", str(published["archive"]))
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    inst = Datasette(immutables=[str(published["db"])], metadata=metadata,
+                     plugins_dir=str(ROOT / "datasette" / "plugins"),
+                     template_dir=str(ROOT / "datasette" / "templates"),
+                     static_mounts=[("static", str(ROOT / "datasette" / "static"))],
+                     settings={"allow_download": False, "suggest_facets": False})
+    await inst.invoke_startup()
+    return inst
+
+
+async def test_index_is_in_french_with_licence(ds):
+    r = await ds.client.get("/")
+    assert r.status_code == 200
+    assert "technologies de surveillance" in r.text
+    assert "Licence Ouverte / etalab-2.0" in r.text
+
+
+async def test_whole_database_download_is_off(ds):
+    r = await ds.client.get("/technoveille.db")
+    assert r.status_code in (403, 404)
+    assert not r.content.startswith(b"SQLite format 3")
+
+
+async def test_search_ignores_accents(ds, snapshot):
+    expected = {row[0] for row in snapshot.execute(
+        "select title from documents where text like '%vidéoprotection%' or title like '%vidéoprotection%'")}
+    assert expected, "the replay corpus must contain vidéoprotection notices"
+    r = await ds.client.get("/technoveille/documents.json?_search=videoprotection&_shape=array&_size=max")
+    titles = {row["title"] for row in r.json()}
+    assert expected <= titles
+
+
+async def test_signalements_lists_flagged_boamp_documents(ds, snapshot):
+    flagged = snapshot.execute(
+        "select title from documents where flagged = 1 and source = 'boamp' order by published_on desc limit 3"
+    ).fetchall()
+    assert flagged
+    r = await ds.client.get("/technoveille/signalements")
+    assert r.status_code == 200
+    for (title,) in flagged:
+        assert title.split("&")[0][:40] in r.text.replace("&#39;", "'").replace("&amp;", "&")
+    unflagged = snapshot.execute(
+        "select id from documents where flagged = 0 and source = 'boamp' limit 1").fetchone()
+    data = (await ds.client.get("/technoveille/signalements.json?_shape=array")).json()
+    assert unflagged[0] not in {row["document"] for row in data}
+
+
+async def test_hits_show_highlighted_snippets_with_their_documents(ds, snapshot):
+    hit = snapshot.execute("select id, document_id, snippet, term from hits limit 1").fetchone()
+    r = await ds.client.get(f"/technoveille/hits/{hit['id']}")
+    assert r.status_code == 200
+    assert "<mark>" in r.text
+    assert hit["document_id"] in r.text  # the foreign key links to its document
+    r = await ds.client.get("/technoveille/occurrences_recentes")
+    assert "<mark>" in r.text
+
+
+async def test_snippet_html_is_escaped(ds):
+    from datasette.plugins import pm
+
+    cells = pm.hook.render_cell(value="<script>x</script> [[drone]]", column="snippet",
+                                table="hits", database="technoveille", datasette=ds, row={},
+                                request=None, value_type=None, pks=None, column_type=None)
+    html = [str(c) for c in cells if c][0]
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>drone</mark>" in html
+
+
+async def test_atom_feed_has_flagged_documents(ds, snapshot):
+    r = await ds.client.get("/technoveille/flux.atom")
+    assert r.status_code == 200
+    assert "<entry>" in r.text
+    title = snapshot.execute(
+        "select title from documents where flagged = 1 order by published_on desc, id limit 1").fetchone()[0]
+    assert title[:30].replace("&", "&amp;").replace("'", "&#39;")[:20] in r.text or title[:20] in r.text
+
+
+async def test_fold_function_for_analysts(ds):
+    r = await ds.client.get("/technoveille.json", params={
+        "sql": "select count(*) as n from documents where fold(text) like '%videoprotection%'",
+        "_shape": "array"})
+    assert r.json()[0]["n"] > 0
+
+
+async def test_archive_route_serves_raw_copy(ds, snapshot):
+    sha = snapshot.execute("select sha256 from documents where sha256 is not null limit 1").fetchone()[0]
+    r = await ds.client.get(f"/-/archive/{sha}")
+    assert r.status_code == 200
+    import hashlib
+    assert hashlib.sha256(r.content).hexdigest() == sha
+    assert "total_count" in r.text  # a BOAMP API page
+    assert (await ds.client.get("/-/archive/" + "0" * 64)).status_code == 404
+
+
+async def test_source_health_query(ds):
+    r = await ds.client.get("/technoveille/etat_des_sources.json?_shape=array")
+    rows = r.json()
+    boamp = [row for row in rows if row["source"] == "boamp"][0]
+    assert boamp["documents_en_base"] > 100 and boamp["resultat"] == "finished"
+
+
+async def test_crawl_errors_are_published(ds):
+    r = await ds.client.get("/technoveille/crawl_errors.json?_shape=array")
+    reasons = {row["reason"] for row in r.json()}
+    assert any("invalid-json-page" in x for x in reasons)

@@ -1,0 +1,74 @@
+"""Negation marks hits but still flags; context and suppressors apply within a part."""
+from __future__ import annotations
+
+
+def test_negated_hits_still_flag(real):
+    for text in ("Le traitement ne comporte pas de dispositif de reconnaissance faciale.",
+                 "Ils ne mettent en œuvre aucune technique de reconnaissance faciale.",
+                 "Un système sans reconnaissance faciale.",
+                 "La reconnaissance faciale n'est pas utilisée.",
+                 "La reconnaissance faciale est interdite dans les lycées."):
+        r = real.match(text=text)
+        assert r.flagged and r.themes == ["biometrie"], text
+        assert [h.negated for h in r.hits] == [True], text
+
+
+def test_positive_statement_not_negated(real):
+    r = real.match(text="Le lycée expérimente la reconnaissance faciale à l'entrée.")
+    assert [h.negated for h in r.hits] == [False]
+    r = real.match(text="Il n'y a pas de doute. Le lycée expérimente la reconnaissance faciale.")
+    assert [h.negated for h in r.hits] == [False]
+
+
+def test_omnibus_law_flags_only_because_of_its_article(real):
+    parts = [{"label": "Article 1", "text": "Dispositions relatives au contrôle antidopage."},
+             {"label": "Article 10", "text": "Les images des systèmes de vidéoprotection peuvent "
+              "faire l'objet de traitements algorithmiques."}]
+    r = real.match(title="Loi relative aux jeux Olympiques", text="", parts=parts)
+    assert r.flagged and r.themes == ["video"]
+    assert {(h.part_label, h.part_index, h.field) for h in r.hits} == {("Article 10", 1, "part")}
+    h = r.hits[0]   # near(traitement algorithmique, images, 8): the span covers both words
+    assert h.term == "near(traitement algorithmique, images, 8)" and h.tier == "A"
+    assert parts[1]["text"][h.start:h.end].startswith("images des systèmes")
+    assert parts[1]["text"][h.start:h.end].endswith("traitements algorithmiques")
+
+
+def test_lot_suppressor_stays_in_its_lot(small):
+    parts = [{"label": "Lot 12", "text": "Courants faibles : vidéoprotection du hall, caméra."},
+             {"label": "Lot 14", "text": "Vidéoprotection de la voie d'accès, caméra dôme."}]
+    r = small.match(title="Construction d'un gymnase", text="", parts=parts)
+    assert r.flagged and [h.part_label for h in r.hits] == ["Lot 14"]
+    assert [(h.part_label, why) for h, why in r.rejected] == [
+        ("Lot 12", "supprimé par « courants faibles »")]
+
+
+def test_context_in_another_part_does_not_count(small):
+    parts = [{"label": "Point 1", "text": "Rapport de la police municipale."},
+             {"label": "Point 2", "text": "Installation de vidéoprotection au stade."}]
+    assert not small.match(title="Conseil municipal", text="", parts=parts).flagged
+
+
+def test_title_context_applies_to_parts(small):
+    parts = [{"label": "Lot 1", "text": "Fourniture de vidéoprotection."}]
+    assert small.match(title="Équipement de la police municipale", text="", parts=parts).flagged
+
+
+def test_text_outside_parts_is_matched_once(small):
+    lot = "Lot 1 : caméra intelligente."
+    text = "Préambule : LAPI. " + lot
+    r = small.match(title="", text=text, parts=[{"label": "Lot 1", "text": lot}])
+    got = sorted((h.term, h.field) for h in r.hits)
+    assert got == [("LAPI", "text"), ("caméra intelligente", "part")]
+
+
+def test_parts_not_in_text_ignore_text(small):
+    r = small.match(title="", text="caméra intelligente dans le résumé",
+                    parts=[{"label": "Article 1", "text": "une caméra intelligente"}])
+    assert [(h.field, h.part_index) for h in r.hits] == [("part", 0)]
+
+
+def test_window_in_long_text_without_parts(small):
+    far = "police municipale. " + "x " * 2000 + "installation de vidéoprotection"
+    assert not small.match(text=far).flagged
+    near = "x " * 2000 + "police municipale ; installation de vidéoprotection"
+    assert small.match(text=near).flagged
