@@ -14,6 +14,9 @@ CONTACT_URL = config.get("TECHNOVEILLE_CONTACT_URL")
 USER_AGENT = f"technoveille/0.1 (veille citoyenne; +{CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 
+# Source base URLs (environment variables of the same name override them)
+BOAMP_API_URL = config.get("BOAMP_API_URL")
+
 # Politeness: AutoThrottle with at most two requests at a time per domain.
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2

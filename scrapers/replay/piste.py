@@ -26,7 +26,6 @@ import threading
 import time
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import parse_qs
 from xml.etree import ElementTree as ET
 
@@ -42,6 +41,7 @@ JSON = {"Content-Type": "application/json;charset=UTF-8"}
 _lock = threading.Lock()
 TOKENS: dict[str, dict] = {}  # token → {client, expires, used}
 STATS: dict[str, int] = {}
+_REVOKE = {"next": True}  # revoke-once: alternate revoked / good tokens
 
 
 def _count(key: str) -> None:
@@ -190,9 +190,9 @@ def _token(headers) -> tuple[int, dict, bytes]:
     token = hashlib.sha256(f"{client}{time.time_ns()}".encode()).hexdigest()[:40]
     with _lock:
         # revoke-once: every other token is revoked at its first use (server-side revocation)
-        revoke = client == "revoke-once" and not STATS.get("_last_revoked")
+        revoke = client == "revoke-once" and _REVOKE["next"]
         if client == "revoke-once":
-            STATS["_last_revoked"] = int(revoke)
+            _REVOKE["next"] = not revoke
         TOKENS[token] = {"client": client, "expires": time.time() + lifetime, "used": 0,
                          "revoke": revoke}
     return _json(200, {"access_token": token, "token_type": "Bearer",

@@ -37,9 +37,14 @@ class BoampSpider(BaseSpider):
 
     def __init__(self, *args, export=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.base_url = (config.get("BOAMP_API_URL") or "").rstrip("/")
         since, until = self.window()
         self.use_export = bool(export) or (until - since).days + 1 > self.export_after_days
+
+    @property
+    def base_url(self) -> str:
+        """BOAMP_API_URL: Scrapy setting (-s) or environment variable."""
+        url = self.settings.get("BOAMP_API_URL") if hasattr(self, "settings") else None
+        return (url or config.get("BOAMP_API_URL") or "").rstrip("/")
 
     # ------------------------------------------------------------ requests
     def records_url(self, where: str, offset: int) -> str:

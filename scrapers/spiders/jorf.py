@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -32,7 +32,7 @@ STATE_LAST = "jorf:last_archive"
 
 
 def classify_href(href: str) -> str:
-    """archive | ignore | unexpected, for one href of the Apache listing."""
+    """archive | ignore | unexpected, for one entry (name relative to the listed folder)."""
     name = unquote(href)
     if not name or name.startswith(("?", "/", "../", "#")) or "://" in name:
         return "ignore"  # sort links, parent directory, absolute links
@@ -61,6 +61,7 @@ class JorfSpider(BaseSpider):
         self.done: dict[str, dict] = {}  # archives read to their end during this run
         self.deletions: list[tuple[str, list[str]]] = []
         self.yielded_in: dict[str, str] = {}  # JORFTEXT → last archive that carried it
+        self.archive_urls: dict[str, str] = {}
 
     # ------------------------------------------------------------ state (database)
     def db_path(self):
@@ -92,19 +93,24 @@ class JorfSpider(BaseSpider):
         hrefs = Selector(text=text).xpath("//a/@href").getall()
         processed, last = self.load_state()
         lower, upper = self.lower_bound(last), self.until
-        candidates = []
+        candidates: dict[str, str] = {}
+        folder = urlsplit(response.url).path.rstrip("/") + "/"
         for href in hrefs:
-            kind = classify_href(href)
-            name = unquote(href)
+            url = urljoin(response.url, href.strip())
+            parts = urlsplit(url)
+            if parts.query or not parts.path.startswith(folder):
+                continue  # sort links, parent directory, elsewhere
+            name = unquote(parts.path[len(folder):])
+            kind = classify_href(name)
             if kind == "unexpected":
-                yield self.error("unexpected-listing-entry", url=urljoin(response.url, href),
-                                 record_id=name, detail="not a JORFSIMPLE_YYYYMMDD-HHMMSS.tar.gz")
+                yield self.error("unexpected-listing-entry", url=url, record_id=name,
+                                 detail="not a JORFSIMPLE_YYYYMMDD-HHMMSS.tar.gz")
             elif kind == "archive":
                 day = jorf_archive.archive_date(name)
                 if name in processed or day < lower or (upper and day > upper):
                     continue
-                if name not in candidates:
-                    candidates.append(name)
+                candidates.setdefault(name, url)
+        self.archive_urls.update(candidates)
         todo = sorted(candidates, key=jorf_archive.archive_stamp)
         self.logger.info("JORF listing: %d archives to read from %s (window %s → %s, %d "
                          "already processed)", len(todo), response.url, lower,
@@ -116,7 +122,8 @@ class JorfSpider(BaseSpider):
         if not todo:
             return
         name, rest = todo[0], todo[1:]
-        yield self.request(urljoin(self.dumps_url, name), self.parse_archive,
+        yield self.request(self.archive_urls.get(name) or urljoin(self.dumps_url, name),
+                           self.parse_archive,
                            errback=self.archive_failed, dont_filter=True,
                            meta={"record_id": name, "archive": name, "todo": rest})
 

@@ -7,6 +7,15 @@ import sys
 ENABLED = ("boamp", "jorf", "council")
 
 
+def enabled_sources() -> list[str]:
+    """Sources of `crawl all`, `update` and `demo`: TECHNOVEILLE_SOURCES (comma list) or all."""
+    from technoveille import config
+
+    wanted = [s.strip() for s in (config.get("TECHNOVEILLE_SOURCES") or "").split(",") if s.strip()]
+    available = spider_names()
+    return [n for n in (wanted or ENABLED) if n in available]
+
+
 def spider_names() -> list[str]:
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.project import get_project_settings
@@ -68,7 +77,7 @@ def run(args) -> int:
     names = []
     for name in args.sources:
         if name == "all":
-            names.extend(n for n in ENABLED if n in available)
+            names.extend(enabled_sources())
         elif name in available:
             names.append(name)
         else:

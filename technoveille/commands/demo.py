@@ -2,14 +2,13 @@
 publish, Datasette on http://127.0.0.1:8001 (data under data/demo/ unless overridden)."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 
 from scrapers.replay.server import demo_setup, serve_in_thread
 from technoveille import config
-from technoveille.commands.crawl import ENABLED, spider_names
+from technoveille.commands.crawl import enabled_sources
 
 
 def register(sub):
@@ -32,7 +31,7 @@ def run(args) -> int:
     print(f"serveur de rejeu : {base}/", flush=True)
     python = sys.executable
     status = 0
-    for name in [n for n in ENABLED if n in spider_names()]:
+    for name in enabled_sources():
         argv = [python, "-m", "technoveille", "crawl", name]
         for key, value in spider_args.get(name, {}).items():
             argv += ["-a", f"{key}={value}"]

@@ -29,7 +29,7 @@ def run(args) -> int:
         print("keywords.yml a changé : réapplication à tous les documents")
         rematch_cmd.print_report(rematch(db, matcher))
     db.close()
-    names = [n for n in crawl.ENABLED if n in crawl.spider_names()]
+    names = crawl.enabled_sources()
     failed = crawl.run_crawls(names)
     if not args.no_publish:
         counts = publish(config.db_path(), config.public_db_path())

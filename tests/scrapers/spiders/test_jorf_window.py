@@ -38,3 +38,28 @@ def test_listing_entries():
     for odd in ("JORFSIMPLE_2026111-003000.tar.gz", "JORFSIMPLE_20261112-003000.zip",
                 "JORFSIMPLE_20261399-003000.tar.gz", "notes.txt"):
         assert classify_href(odd) == "unexpected", odd
+
+
+def test_listing_with_absolute_and_full_urls(tmp_path, monkeypatch):
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.items import CrawlError
+
+    monkeypatch.setenv("TECHNOVEILLE_DB", str(tmp_path / "w.db"))
+    crawler = get_crawler(Fixed, {"TECHNOVEILLE_DB": str(tmp_path / "w.db")})
+    spider = Fixed.from_crawler(crawler, since="2026-11-01")
+    base = "https://dila.example/OPENDATA/JORFSIMPLE/"
+    html = (f'<a href="?C=N;O=D">Name</a><a href="/OPENDATA/">Parent</a>'
+            f'<a href="/OPENDATA/JORFSIMPLE/JORFSIMPLE_20261104-004107.tar.gz">x</a>'
+            f'<a href="{base}JORFSIMPLE_20261103-003512.tar.gz">y</a>'
+            f'<a href="JORFSIMPLE_20261020-003512.tar.gz">too old</a>'
+            f'<a href="/elsewhere/JORFSIMPLE_20261105-003512.tar.gz">elsewhere</a>'
+            f'<a href="JORFSIMPLE_20261106.tar.gz">odd</a>').encode("latin-1")
+    out = list(spider.parse_listing(HtmlResponse(base, body=html, encoding="iso-8859-1")))
+    errors = [o for o in out if isinstance(o, CrawlError)]
+    requests = [o for o in out if not isinstance(o, CrawlError)]
+    assert [e.record_id for e in errors] == ["JORFSIMPLE_20261106.tar.gz"]
+    # the oldest first; the next one is requested by the callback of the first
+    assert [r.url for r in requests] == [f"{base}JORFSIMPLE_20261103-003512.tar.gz"]
+    assert requests[0].meta["todo"] == ["JORFSIMPLE_20261104-004107.tar.gz"]
