@@ -30,12 +30,17 @@ def run_crawls(names: list[str], spider_args: dict[str, dict] | None = None,
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
-    from twisted.internet import defer
+    from scrapy.utils.reactor import install_reactor
 
     settings = get_project_settings()
+    # before anything imports twisted.internet.reactor (which installs the default one)
+    install_reactor(settings["TWISTED_REACTOR"])
+    from twisted.internet import defer, reactor
+
     if log_level:
         settings.set("LOG_LEVEL", log_level)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False)  # the CLI's logging handler prints
+    process = CrawlerProcess(settings)
     failures = []
 
     @defer.inlineCallbacks
@@ -53,7 +58,8 @@ def run_crawls(names: list[str], spider_args: dict[str, dict] | None = None,
                 failures.append(name)
 
     # all crawls done (crawlers are discarded when they finish): stop the reactor
-    sequence().addBoth(process._stop_reactor)
+    # (callLater: the sequence may end before the reactor runs, e.g. a spider failing in __init__)
+    sequence().addBoth(lambda _: reactor.callLater(0, process._stop_reactor))
     process.start(stop_after_crawl=False)
     return len(failures)
 
