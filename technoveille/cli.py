@@ -36,6 +36,8 @@ def main(argv=None) -> int:
     level = "DEBUG" if args.verbose else (config.get("TECHNOVEILLE_LOG_LEVEL") or "INFO").upper()
     logging.basicConfig(level=level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # Scrapy resets the root logger's level
+        handler.setLevel(level)
     result = args.func(args)
     return int(result or 0)
 
