@@ -20,6 +20,7 @@ def datasette_argv(db: str, host: str, port: int) -> list[str]:
         "--setting", "sql_time_limit_ms", "3000",
         "--setting", "suggest_facets", "off",
         "--setting", "default_page_size", "50",
+        "--setting", "truncate_cells_html", "400",
         "-h", host, "-p", str(port),
     ]
 

@@ -116,3 +116,19 @@ async def test_crawl_errors_are_published(ds):
     r = await ds.client.get("/technoveille/crawl_errors.json?_shape=array")
     reasons = {row["reason"] for row in r.json()}
     assert any("invalid-json-page" in x for x in reasons)
+
+
+async def test_document_cells_link_to_the_document_page(ds, snapshot):
+    doc_id = snapshot.execute("select id from documents where flagged = 1 limit 1").fetchone()[0]
+    r = await ds.client.get("/technoveille/signalements")
+    encoded = doc_id.replace(":", "~3A")
+    assert f'href="/technoveille/documents/{encoded}"' in r.text
+    page = await ds.client.get(f"/technoveille/documents/{encoded}")
+    assert page.status_code == 200
+    assert "hits" in page.text  # its keyword hits are one click away
+
+
+async def test_about_page_in_french(ds):
+    r = await ds.client.get("/a-propos")
+    assert r.status_code == 200
+    assert "Citer une source" in r.text and "/-/archive/" in r.text
