@@ -4,15 +4,18 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run serve test bench eval chromium clean
+.PHONY: install lock demo run serve test bench eval chromium clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every transitive dependency (regenerate with `make lock`)
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
+
+lock: install
+	$(BIN)/pip freeze --exclude-editable | grep -v '^technoveille' > requirements.lock
 
 ## Offline demonstration: replay server, every spider, publish, Datasette on :8001
 demo: install

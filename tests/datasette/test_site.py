@@ -132,3 +132,10 @@ async def test_about_page_in_french(ds):
     r = await ds.client.get("/a-propos")
     assert r.status_code == 200
     assert "Citer une source" in r.text and "/-/archive/" in r.text
+
+
+async def test_stylesheet_is_served_and_linked(ds):
+    page = await ds.client.get("/")
+    assert "/static/technoveille.css" in page.text
+    css = await ds.client.get("/static/technoveille.css")
+    assert css.status_code == 200 and "mark" in css.text
