@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from .fold import fold, fold_text
-from .variants import variants
+from .variants import STOPWORDS, variants
 from .vocabulary import Vocabulary
 
 WINDOW = 1500           # characters around a hit in a text without parts
@@ -28,6 +28,7 @@ _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
 
 MAIN, NEAR_A, NEAR_B, EXCL, ACRO = 0, 1, 2, 3, 4
+EXCL_NEAR = 5           # 5 + j: word j of a term's `exclude: [near(word, N)]`
 
 _NEG_BEFORE = re.compile(r"(?:^|[^a-z'])(?:ne|n'|aucun|aucune|aucuns|aucunes|sans|ni|jamais|"
                          r"nullement|pas de|interdi\w*|exclu\w*|proscri\w*)(?:[^a-z]|$)")
@@ -71,6 +72,7 @@ class _Cand:
     start: int              # original offsets
     end: int
     fld: "_Field"
+    part: "_Field | None" = None   # text hit inside the label of this part
 
 
 class _Field:
@@ -82,6 +84,13 @@ class _Field:
         self.ctx: list[tuple] = []    # (theme|None, start|None, end|None)
         self.sup: list[tuple] = []    # (theme, term, start|None, end|None)
         self.ab: list[_Cand] = []     # A/B candidates kept (evidence for other B hits)
+
+
+def _stems(t) -> frozenset:
+    """6-letter prefixes of the content words of a term (same-family test)."""
+    words = " ".join(t.near[:2]) if t.mode == "near" else t.text
+    return frozenset(w[:6] for w in fold(words).replace("'", " ").split()
+                     if len(w) >= 4 and w not in STOPWORDS)
 
 
 def _as_text(value) -> str:
@@ -130,6 +139,9 @@ class Matcher:
                 add(t.text, (i, MAIN), prefix=t.mode == "prefix", inflect=t.variants)
             for ex in t.exclude:
                 add(ex, (i, EXCL))
+            for j, (word, _n) in enumerate(t.exclude_near):
+                add(word, (i, EXCL_NEAR + j))
+        self._stems = [_stems(t) for t in self.entries]
         self.automaton = ahocorasick.Automaton()
         for k, payload in keys.items():
             self.automaton.add_word(k, (len(k), tuple(payload)))
@@ -145,7 +157,7 @@ class Matcher:
         c = ft.text
         n = len(c)
         entries = self.entries
-        main, nears, excl, ctx, sup, acro_raw = [], {}, {}, [], [], []
+        main, nears, excl, ctx, sup, acro_raw, exn = [], {}, {}, [], [], [], {}
         for end, (klen, payload) in self.automaton.iter(c):
             start = end - klen + 1
             if start and c[start - 1] in _WORD:
@@ -166,6 +178,8 @@ class Matcher:
                     excl.setdefault(ei, []).append((start, end + 1))
                 elif role == ACRO:
                     acro_raw.append((ei, start, end + 1))
+                elif role >= EXCL_NEAR:
+                    exn.setdefault(ei, []).append((start, end + 1, role - EXCL_NEAR))
                 else:
                     nears.setdefault(ei, ([], []))[role - 1].append((start, end + 1))
         for ei, (alist, blist) in nears.items():
@@ -183,6 +197,14 @@ class Matcher:
                         best = (gap, min(a0, b0), max(a1, b1))
                 if best:
                     target.append((ei, best[1], best[2]))
+        if exn and main:
+            def near_excluded(ei, a0, a1):
+                for x0, x1, j in exn.get(ei, ()):
+                    lo, hi = (a1, x0) if x0 >= a1 else (x1, a0)
+                    if hi <= lo or len(c[lo:hi].split()) <= entries[ei].exclude_near[j][1]:
+                        return True
+                return False
+            main = [m for m in main if not near_excluded(*m)]
         acro = []
         ls = len(s)
         for ei, a, b in acro_raw:   # acronyms: exact case on the original text
@@ -218,7 +240,9 @@ class Matcher:
         need = f.name == "text" and (doc_has_parts or any(entries[c.entry].tier != "A"
                                                           for c in f.cands))
         where = orig if need else (lambda it: (None, None))
-        f.ctx = [(entries[it[0]].theme, *where(it)) for it in ctx]
+        # context positions are always needed: a context word inside the hit itself
+        # (« caméra » in « caméras de surveillance ») is no context
+        f.ctx = [(entries[it[0]].theme, *orig(it)) for it in ctx]
         f.sup = [(entries[it[0]].theme, entries[it[0]].term, *where(it)) for it in sup]
 
     # ------------------------------------------------------------------ match a document
@@ -234,6 +258,7 @@ class Matcher:
             plabel = None if plabel is None else _as_text(plabel)
             part_fields.append(_Field("part", i, plabel, ptext))
         covered = None
+        labels = []                  # (start, end, part field): a part's label in text
         if part_fields:
             covered, pos = [], 0
             for pf in part_fields:
@@ -246,6 +271,10 @@ class Matcher:
                     covered = None   # parts are not slices of text: match title + parts
                     break
                 covered.append((at, at + len(pf.text)))
+                if pf.label and pf.label.strip():
+                    la = text.rfind(pf.label, pos, at)
+                    if la >= 0 and not text[la + len(pf.label):at].strip():
+                        labels.append((la, la + len(pf.label), pf))
                 pos = at + len(pf.text)
         text_field = None
         if text and (not part_fields or covered is not None):
@@ -260,6 +289,23 @@ class Matcher:
             text_field.cands = [c for c in text_field.cands if out(c.start, c.end)]
             text_field.ctx = [x for x in text_field.ctx if out(x[1], x[2])]
             text_field.sup = [x for x in text_field.sup if out(x[2], x[3])]
+            if labels:
+                # the label of a part (« Lot 10 – Courants faibles », an agenda item's
+                # title) is context for that part only, not for the whole document
+                def owner(a, b):
+                    if a is None:
+                        return None
+                    return next((pf for l0, l1, pf in labels if l0 <= a and b <= l1), None)
+                for c in text_field.cands:
+                    c.part = owner(c.start, c.end)
+                ctx, sup = [], []
+                for x in text_field.ctx:
+                    pf = owner(x[1], x[2])
+                    (pf.ctx.append((x[0], None, None)) if pf else ctx.append(x))
+                for x in text_field.sup:
+                    pf = owner(x[2], x[3])
+                    (pf.sup.append((x[0], x[1], None, None)) if pf else sup.append(x))
+                text_field.ctx, text_field.sup = ctx, sup
         return self._decide(fields, title_f=fields[0], text_f=text_field,
                             doc_level=bool(part_fields))
 
@@ -275,6 +321,13 @@ class Matcher:
                    for k in kept):
                 continue
             kept.append(c)
+        # a B/C hit inside a longer A hit of another theme reads as part of that name
+        # (« empreintes digitales » in « fichier automatisé des empreintes digitales »)
+        longer_a = [k for k in kept if entries[k.entry].tier == "A"]
+        if longer_a:
+            kept = [c for c in kept if entries[c.entry].tier == "A" or not any(
+                k.start <= c.start and c.end <= k.end and k.end - k.start > c.end - c.start
+                and entries[k.entry].theme != entries[c.entry].theme for k in longer_a)]
         kept.sort(key=lambda c: c.start)
         return kept
 
@@ -291,6 +344,8 @@ class Matcher:
                 return fields, None
             if c.fld.name == "part":
                 return [c.fld] + doc_fields, None
+            if c.part is not None:   # in a part's label
+                return [c.part] + doc_fields, None
             if doc_level:   # uncovered text of a document with parts
                 return fields, None
             return [title_f], (c.fld, c.start - WINDOW, c.end + WINDOW)
@@ -320,9 +375,17 @@ class Matcher:
                     pending_c.append(c)
                     continue
                 has_ctx = any(x[0] in (None, t.theme) and inside(w, x[1], x[2])
+                              and not (z is c.fld and x[1] is not None
+                                       and x[1] < c.end and c.start < x[2])
                               for z, w in zones for x in z.ctx)
+                # a second term counts unless it is a B term of the same theme sharing a
+                # word stem (« biométrie » does not confirm « biométrique »)
+                stems = self._stems[c.entry]
                 has_other = has_ctx or any(
-                    o is not c and entries[o.entry].term != t.term and inside(w, o.start, o.end)
+                    o is not c and entries[o.entry].term != t.term
+                    and (entries[o.entry].tier == "A" or entries[o.entry].theme != t.theme
+                         or not (stems & self._stems[o.entry]))
+                    and inside(w, o.start, o.end)
                     for z, w in zones for o in z.ab)
                 if has_ctx or has_other:
                     kept.append(c)

@@ -26,6 +26,8 @@ _SPECIAL = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ﬁ": "
             "\ufffd": "e",  # lost accent (« cam�ras »): nearly always an é in French text
             "ĳ": "ij"}
 _APOSTROPHES = "'’‘ʼ`´′ʹ"
+# quotation marks are spaces: « caméras « augmentées » » matches « caméras augmentées »
+_QUOTES = '"«»“”„‟‹›'
 
 
 @functools.lru_cache(maxsize=8192)
@@ -35,6 +37,8 @@ def fold_char(ch: str) -> str:
         return _SPECIAL[ch]
     if ch in _APOSTROPHES:
         return "'"
+    if ch in _QUOTES:
+        return " "
     cat = unicodedata.category(ch)
     if ch.isspace() or cat == "Pd" or ch in "\u00ad\u2212":
         return " " if ch != "\u00ad" else ""

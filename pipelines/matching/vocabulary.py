@@ -48,6 +48,7 @@ class Term:
     text: str = ""            # phrase/word/prefix/acronym text; near: ""
     near: tuple | None = None  # (a, b, n)
     exclude: list = field(default_factory=list)
+    exclude_near: list = field(default_factory=list)  # [(word, n)]: veto within n words
     variants: bool = True
 
 
@@ -195,6 +196,17 @@ def _entry(node, path, theme, kind, tier) -> Term:
                 raise VocabularyError(path, line, t.term, "exclude attend une liste")
             for x in ex.value:
                 s = _scalar(x, path, t.term)
+                m = _NEAR.match(s)
+                if m:   # near(word, N): the hit is dropped when word is within N words
+                    items = [i.strip() for i in m.group(1).split(",")]
+                    xline = x.start_mark.line + 1
+                    if len(items) != 2 or not items[1].isdigit() or not 1 <= int(items[1]) <= 50:
+                        raise VocabularyError(path, xline, t.term,
+                                              "dans exclude, near s'écrit near(mot, N) "
+                                              "avec N entre 1 et 50")
+                    _check_text(items[0], path, xline, "phrase")
+                    t.exclude_near.append((items[0], int(items[1])))
+                    continue
                 _check_text(s, path, x.start_mark.line + 1, "phrase")
                 t.exclude.append(s)
         if "variants" in opts:
