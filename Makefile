@@ -47,6 +47,7 @@ eval: install
 ## Benchmarks (figures are written into docs/PERFORMANCE.md by hand, with date and machine)
 bench: install
 	$(BIN)/python -m pipelines.matching.bench
+	$(BIN)/python -m pipelines.bench_store
 
 clean:
 	rm -rf data/demo $(VENV) *.egg-info
