@@ -366,7 +366,11 @@ class Matcher:
                     continue
                 whole, win = region(c)
                 zones = [(w, None) for w in whole] + ([(win[0], win)] if win else [])
-                vetoed = next((s[1] for z, w in zones for s in z.sup
+                # a title hit is vetoed by the title and the text outside the parts, not
+                # by one lot (« Lot 2 – génie civil, courants faibles » of a CCTV tender)
+                sup_zones = ([(z, None) for z in doc_fields] if c.fld is title_f and doc_level
+                             else zones)
+                vetoed = next((s[1] for z, w in sup_zones for s in z.sup
                                if s[0] == t.theme and inside(w, s[2], s[3])), None)
                 if vetoed:
                     rejected.append((c, f"supprimé par « {vetoed} »"))

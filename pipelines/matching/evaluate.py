@@ -1,10 +1,12 @@
 """Precision and recall of keywords.yml on labelled corpora: `python -m pipelines.matching.evaluate`.
 
-Corpora: JSON lines under pipelines/matching/eval/ (dev.jsonl, tuned on; heldout.jsonl,
-never tuned on), each line {"id", "source", "title", "text", "parts"?,
-"expected": {"flagged": bool, "themes": [...]}}.
+Corpora: every *.jsonl under pipelines/matching/eval/ (see docs/keywords-eval.md: dev and
+heldout by the engine's author, blind and blind2 written independently), each line
+{"id", "source", "title", "text", "parts"?, "expected": {"flagged": bool, "themes": [...]},
+"why"?}.
 Per theme: a document counts as a true positive when the theme is expected and fired.
-Overall: on `flagged`. `--errors` lists the documents that were wrong and why.
+Overall: on `flagged`; "theme accuracy" is the share of expected-positive documents whose
+expected themes all fired. `--errors` lists the documents that were wrong and why.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ def evaluate(matcher, docs) -> dict:
     theme_ids = [t["id"] for t in matcher.themes]
     per = {t: {"tp": 0, "fp": 0, "fn": 0} for t in theme_ids}
     flag = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    theme_ok = theme_n = 0
     errors = []
     for d in docs:
         r = matcher.match(title=d.get("title", ""), text=d.get("text", ""), parts=d.get("parts"))
@@ -52,6 +55,9 @@ def evaluate(matcher, docs) -> dict:
             flag["fn"] += 1
         else:
             flag["tn"] += 1
+        if exp["flagged"]:
+            theme_n += 1
+            theme_ok += want <= got
         for t in theme_ids:
             if t in want and t in got:
                 per[t]["tp"] += 1
@@ -63,7 +69,8 @@ def evaluate(matcher, docs) -> dict:
             errors.append({"id": d["id"], "expected": sorted(want), "got": sorted(got),
                            "hits": [(h.theme, h.term, h.tier) for h in r.hits],
                            "rejected": [(h.theme, h.term, why) for h, why in r.rejected]})
-    return {"themes": per, "flagged": flag, "errors": errors, "n": len(docs)}
+    return {"themes": per, "flagged": flag, "errors": errors, "n": len(docs),
+            "theme_accuracy": (theme_ok, theme_n)}
 
 
 def report(name: str, res: dict, out=sys.stdout, show_errors=False) -> bool:
@@ -82,6 +89,9 @@ def report(name: str, res: dict, out=sys.stdout, show_errors=False) -> bool:
           f"{tp:>5}{fp:>5}{fn:>5}", file=out)
     print(f"{'flagged':<14}{prec:>10.3f}{rec:>10.3f}{f['tp']:>5}{f['fp']:>5}{f['fn']:>5}"
           f"   (tn {f['tn']})", file=out)
+    ok_n, all_n = res.get("theme_accuracy", (0, 0))
+    print(f"{'theme accuracy':<14}{_ratio(ok_n, all_n):>10.3f}   ({ok_n}/{all_n} positives with "
+          f"every expected theme fired)", file=out)
     ok = prec >= TARGET_PRECISION and rec >= TARGET_RECALL
     print(f"target precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL}: "
           f"{'met' if ok else 'NOT met'}", file=out)
@@ -103,7 +113,8 @@ def main(argv=None) -> int:
     except VocabularyError as exc:
         print(f"vocabulaire invalide : {exc}", file=sys.stderr)
         return 2
-    paths = args.corpora or [EVAL_DIR / "dev.jsonl", EVAL_DIR / "heldout.jsonl"]
+    paths = args.corpora or sorted(EVAL_DIR.glob("*.jsonl"),
+                                   key=lambda p: (p.stem not in ("dev", "heldout"), p.stem))
     ok = True
     for p in paths:
         ok &= report(Path(p).name, evaluate(matcher, load_corpus(p)), show_errors=args.errors)

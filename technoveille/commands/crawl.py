@@ -78,7 +78,22 @@ def register(sub):
     p.set_defaults(func=run)
 
 
+def check_vocabulary() -> bool:
+    """Refuse to crawl with a broken keywords.yml (clear message, nothing started)."""
+    from pipelines.matching import VocabularyError, load_matcher
+    from technoveille import config
+
+    try:
+        load_matcher(config.keywords_path())
+    except VocabularyError as exc:
+        print(f"technoveille: vocabulaire invalide, collecte non lancée : {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def run(args) -> int:
+    if not check_vocabulary():
+        return 2
     available = spider_names()
     names = []
     for name in args.sources:
