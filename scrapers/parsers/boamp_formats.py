@@ -389,10 +389,9 @@ def _v110(d: dict) -> Extracted:
     for lots in dig(d, "LOTS"):
         if not isinstance(lots, dict):
             continue
-        numbers = [txt(n) for n in as_list(lots.get("NUM_LOT"))]
-        texts = [t for t in (txt(a) for a in as_list(lots.get("AUTRES"))) if t]
-        for i, text in enumerate(texts):
-            ex.lots.append(Lot(number=numbers[i] if i < len(numbers) else None, name=None, texts=[text]))
+        ex.lots.extend(_v110_parallel_lots(lots))
+        ex.cpv.extend(c for c in _cpv_codes(t.rstrip(". ") for t in (txt(n) for n in as_list(lots.get("NOMENC_LOT")))
+                                            if t) if c not in ex.cpv)
         for lot in dig(lots, "LOT"):
             ex.lots.append(Lot(number=dig_txt(lot, "NUM"), name=dig_txt(lot, "INTITULE"), texts=harvest(lot)))
     for delai in dig(d, "DELAI"):
@@ -402,3 +401,25 @@ def _v110(d: dict) -> Extracted:
             ex.deadlines.append(f"{day} {hint}".strip())
     ex.other_texts = harvest(d, _V110_SKIP)
     return ex
+
+
+def _v110_parallel_lots(lots: dict) -> list[Lot]:
+    """v110 `LOTS` holds parallel lists (one string when there is one lot): `NUM_LOT`, `DESC_LOT` (the lot
+    name), `INFOS_COMPLEMENTAIRES`, `NOMENC_LOT` (CPV), or `AUTRES` (free text, blank entries dropped)."""
+    numbers = [txt(n) for n in as_list(lots.get("NUM_LOT"))]
+    names = [txt(n) for n in as_list(lots.get("DESC_LOT"))]
+    infos = [txt(n) for n in as_list(lots.get("INFOS_COMPLEMENTAIRES"))]
+    autres = [t for t in (txt(a) for a in as_list(lots.get("AUTRES"))) if t and worth_reading("AUTRES", t + " x")]
+    out: list[Lot] = []
+    if names:
+        for i in range(max(len(names), len(infos))):
+            name = names[i] if i < len(names) else None
+            texts = [infos[i]] if i < len(infos) and infos[i] else []
+            if name or texts:
+                out.append(Lot(number=numbers[i] if i < len(numbers) else None, name=name, texts=texts))
+        if autres:  # free text next to named lots: kept in the last lot rather than lost
+            (out[-1].texts if out else []).extend(autres)
+        return out
+    for i, text in enumerate(autres):
+        out.append(Lot(number=numbers[i] if i < len(numbers) else None, name=None, texts=[text]))
+    return out
