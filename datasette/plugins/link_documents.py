@@ -1,15 +1,13 @@
 """In the canned queries, a `document` cell (e.g. « boamp:26-81222 ») links to that document's
-page, where its hits are listed."""
+reading page (/document/<id>: facts, highlighted hits, links, full text)."""
 import markupsafe
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 
 DOCUMENT_COLUMNS = {"document"}
 
 
 @hookimpl
-def render_cell(value, column, database, datasette):
+def render_cell(value, column):
     if column not in DOCUMENT_COLUMNS or not isinstance(value, str) or ":" not in value:
         return None
-    href = datasette.urls.row(database or "technoveille", "documents", tilde_encode(value))
-    return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    return markupsafe.Markup('<a href="/document/{}">{}</a>').format(value, value)

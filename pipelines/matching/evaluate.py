@@ -73,7 +73,8 @@ def evaluate(matcher, docs) -> dict:
             "theme_accuracy": (theme_ok, theme_n)}
 
 
-def report(name: str, res: dict, out=sys.stdout, show_errors=False) -> bool:
+def report(name: str, res: dict, out=None, show_errors=False) -> bool:
+    out = out or sys.stdout
     f = res["flagged"]
     prec = _ratio(f["tp"], f["tp"] + f["fp"])
     rec = _ratio(f["tp"], f["tp"] + f["fn"])

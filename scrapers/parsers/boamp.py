@@ -49,7 +49,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scrapers.parsers import departements
-from scrapers.parsers.boamp_formats import Extracted, as_list, enum_key, extract, txt
+from scrapers.parsers.boamp_formats import (Extracted, as_list, enum_key, extract, is_legacy_api,
+                                            legacy_api_upper, txt)
 from scrapers.parsers.textclean import TextCleaner
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -213,6 +214,23 @@ def pick_deadline(candidates: list[tuple[str, bool]], published_on: str | None,
     return None
 
 
+def flat_deadline_is_true_utc(fmt: str | None, gestion_deadline: str, record: dict) -> bool:
+    """Is the flat `datelimitereponse` (labelled UTC by ODS) a real UTC instant, or a naive Paris time
+    relabelled? ODS converts the source value: right when it carried an offset, wrong when it was naive.
+    The source is `gestion` DATE_LIMITE_REPONSE when present; else the national 3.2.5 formats (FNSimple,
+    MAPA, DSP) and v110 are naive, EFORMS and v230 carry offsets; an unknown or missing `donnees`
+    goes by famille/schema (national 3.2.5 notices are naive)."""
+    m = _ISO_RE.match(gestion_deadline.strip())
+    if m and m[4] is not None:
+        return m[7] is not None
+    if fmt in ("FNSimple", "MAPA", "DSP", "v110"):
+        return False
+    if fmt in ("EFORMS", "v230"):
+        return True
+    national = str(record.get("famille") or "").upper() in ("FNS", "MAPA", "DSP")
+    return not (national and str(record.get("source_schema") or "").startswith("3."))
+
+
 def siret_or_siren(value: str | None) -> str | None:
     digits = re.sub(r"[\s.]", "", value or "")
     return digits if re.fullmatch(r"\d{14}|\d{9}", digits) else None
@@ -309,6 +327,8 @@ def parse_record(record: dict) -> ParseResult:
 
     gestion = load_json_field(record.get("gestion"), "gestion", errors) if record.get("gestion") is not None \
         else None
+    if is_legacy_api(gestion):
+        gestion = legacy_api_upper(gestion)
     idweb = txt(record.get("idweb")) or txt(_dig1(gestion, "REFERENCE", "IDWEB"))
     if not idweb:
         raise BoampRecordError(None, "no idweb in the record nor in gestion")
@@ -421,9 +441,10 @@ def parse_record(record: dict) -> ParseResult:
     # -- deadline: donnees, then gestion, then the flat field (UTC-labelled)
     warnings_deadline: list[str] = []
     fmt = ex.format if ex else None
-    flat_true_utc = fmt in ("EFORMS", "v230")
+    gestion_deadline = txt(indexation.get("DATE_LIMITE_REPONSE")) or ""
+    flat_true_utc = flat_deadline_is_true_utc(fmt, gestion_deadline, record)
     candidates = [(d, False) for d in (ex.deadlines if ex else [])]
-    candidates.append((txt(indexation.get("DATE_LIMITE_REPONSE")) or "", False))
+    candidates.append((gestion_deadline, False))
     flat = txt(record.get("datelimitereponse")) or ""
     if flat and not flat_true_utc:
         flat = re.sub(r"(?:\+00:?00|Z)$", "", flat.strip())  # a naive Paris time relabelled UTC by ODS

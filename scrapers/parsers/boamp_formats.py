@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
 NATIONAL = ("FNSimple", "MAPA", "DSP")
@@ -152,7 +153,7 @@ def worth_reading(key: str, value: str) -> bool:
     k = key.lower()
     if len(s) < 3 or k in _SKIP_LEAF or not any(c.isalpha() for c in s):
         return False
-    if _URL_RE.match(s) or _MAIL_RE.match(s) or _DATE_RE.match(s):
+    if _URL_RE.match(s) or _MAIL_RE.match(s) or _DATE_RE.match(s) or s.startswith("<?xml"):
         return False
     if not any(c.isspace() for c in s) and k not in _TEXT_KEYS:
         return False  # codes: LOT-0001, cn-standard, FRB01, true, services …
@@ -205,8 +206,51 @@ def _lot_number(*candidates: str | None) -> str | None:
 
 # --------------------------------------------------------------------------- detection
 
+# The retired DILA API (api.dila.fr, 2016–2021) served the v230 shape with lower-cased keys without
+# underscores, absent elements as null, empty ones as a UTF-16 XML fragment and dates as epoch
+# milliseconds. `legacy_api_upper` maps it back to the upper-snake shape the readers know.
+_V230_KEYS = (
+    "IDENTITE", "DENOMINATION", "CODE_IDENT_NATIONAL", "SIRET", "CORRESPONDANT", "ADRESSE", "ADRESSES_COMPLEMENTAIRES",
+    "TYPE_ORGANISME", "TYPE_POUVOIR_ADJUDICATEUR", "ACTIVITE_PRINCIPALE", "OBJET", "TITRE_MARCHE", "REF_MARCHE",
+    "TYPE_MARCHE", "OBJET_COMPLET", "CPV", "PRINCIPAL", "SUPPLEMENTAIRE", "LIEU_EXEC_LIVR", "CODE_NUTS",
+    "CARACTERISTIQUES", "PRINCIPALES", "QUANTITE", "DUREE_DELAI", "DUREE_MOIS", "DIV_EN_LOTS", "LOTS", "LOT", "NUM",
+    "INTITULE", "DESCRIPTION", "INFO_COMPL", "PROCEDURE", "TYPE_PROCEDURE", "CRITERES_ATTRIBUTION", "CRITERE",
+    "CONDITION_DELAI", "RECEPT_OFFRES", "RECEPT_CANDIDATURES", "RECEPT_CANDIDAT", "VALIDITE_OFFRE",
+    "CONDITION_RELATIVE_MARCHE", "CONDITION_PARTICIPATION", "CONDITION_ADMINISTRATIVE", "ATTRIBUTION", "DECISION",
+    "TITULAIRE", "RENSEIGNEMENTS_COMPLEMENTAIRES", "RENS_COMPLEMENT", "PROCEDURES_RECOURS_PRECISIONS", "RECTIF",
+    "ANNULATION", "MODIF", "PUBLICATION_ANTERIEURE", "TEL", "FAX", "MEL", "URL", "CP", "VILLE", "POSTE",
+    # gestion
+    "REFERENCE", "IDWEB", "TYPE_AVIS", "FAMILLE", "PERIMETRE", "NATURE", "STATUT", "MARCHE", "ANNONCE_ANTERIEUR",
+    "INDEXATION", "DATE_PUBLICATION", "DATE_LIMITE_REPONSE", "DATE_FIN_DIFFUSION", "DESCRIPTEURS", "DESCRIPTEUR",
+    "LIBELLE", "CODE", "DEP_PUBLICATION", "RESUME_OBJET", "NOMORGANISME", "TITULAIRES", "NOM_HTML",
+)
+_LEGACY_KEY = {k.replace("_", "").lower(): k for k in _V230_KEYS}
+_EPOCH_KEY = re.compile(r"date|recept|limite|jusqu", re.I)
+
+
+def is_legacy_api(node: Any) -> bool:
+    return isinstance(node, dict) and bool(node) and all(isinstance(k, str) and k == k.lower() for k in node) \
+        and bool({"identite", "objet", "conditiondelai", "reference", "indexation"} & set(node))
+
+
+def legacy_api_upper(node: Any, key: str = "") -> Any:
+    """Old DILA API JSON → the upper-snake v230 shape (nulls dropped, XML fragments → "", epoch ms → ISO UTC)."""
+    if isinstance(node, dict):
+        return {_LEGACY_KEY.get(k, k.upper()): legacy_api_upper(v, k) for k, v in node.items()
+                if v is not None and v != []}
+    if isinstance(node, list):
+        return [legacy_api_upper(v, key) for v in node if v is not None]
+    if isinstance(node, str) and node.lstrip().startswith("<?xml"):
+        return ""
+    if isinstance(node, int) and not isinstance(node, bool) and 10**11 < node < 10**14 and _EPOCH_KEY.search(key):
+        return datetime.fromtimestamp(node / 1000, timezone.utc).isoformat(timespec="seconds")
+    return node
+
+
 def detect(donnees: dict) -> tuple[str, str | None, Any]:
     """(format, subtype, body) from the top key of `donnees`; format "inconnu" when none fits."""
+    if is_legacy_api(donnees):
+        donnees = legacy_api_upper(donnees)
     first = next(iter(donnees), None)
     if first == "EFORMS":
         inner = donnees["EFORMS"]
@@ -386,10 +430,13 @@ def _v110(d: dict) -> Extracted:
     objet = dig(d, "OBJET")
     ex.title = dig_txt(objet, "TITRE_MARCHE") or dig_txt(objet, "OBJET_COMPLET")
     ex.descriptions = [t for t in (txt(v) for v in dig(objet, "OBJET_COMPLET")) if t]
+    loose_texts: list[str] = []
     for lots in dig(d, "LOTS"):
         if not isinstance(lots, dict):
             continue
-        ex.lots.extend(_v110_parallel_lots(lots))
+        parallel, leftovers = _v110_parallel_lots(lots)
+        ex.lots.extend(parallel)
+        loose_texts.extend(leftovers)
         ex.cpv.extend(c for c in _cpv_codes(t.rstrip(". ") for t in (txt(n) for n in as_list(lots.get("NOMENC_LOT")))
                                             if t) if c not in ex.cpv)
         for lot in dig(lots, "LOT"):
@@ -399,27 +446,24 @@ def _v110(d: dict) -> Extracted:
         if day:
             hint = " ".join(t for t in (txt(a) for a in dig(delai, "AUTRES")) if t)
             ex.deadlines.append(f"{day} {hint}".strip())
-    ex.other_texts = harvest(d, _V110_SKIP)
+    ex.other_texts = harvest(d, _V110_SKIP) + loose_texts
     return ex
 
 
-def _v110_parallel_lots(lots: dict) -> list[Lot]:
-    """v110 `LOTS` holds parallel lists (one string when there is one lot): `NUM_LOT`, `DESC_LOT` (the lot
-    name), `INFOS_COMPLEMENTAIRES`, `NOMENC_LOT` (CPV), or `AUTRES` (free text, blank entries dropped)."""
+def _v110_parallel_lots(lots: dict) -> tuple[list[Lot], list[str]]:
+    """v110 `LOTS` holds parallel lists (a bare string when there is one lot): `NUM_LOT`, `DESC_LOT` (the
+    lot name), `INFOS_COMPLEMENTAIRES`, `NOMENC_LOT` (CPV), or `AUTRES` (free text; blanks and headings
+    dropped). Returns (lots, texts that belong to no lot)."""
     numbers = [txt(n) for n in as_list(lots.get("NUM_LOT"))]
     names = [txt(n) for n in as_list(lots.get("DESC_LOT"))]
     infos = [txt(n) for n in as_list(lots.get("INFOS_COMPLEMENTAIRES"))]
-    autres = [t for t in (txt(a) for a in as_list(lots.get("AUTRES"))) if t and worth_reading("AUTRES", t + " x")]
+    autres = [t for t in (txt(a) for a in as_list(lots.get("AUTRES"))) if t and not t.strip().endswith(":")]
+    if not names and not infos:
+        return [Lot(number=numbers[i] if i < len(numbers) else None, texts=[t]) for i, t in enumerate(autres)], []
     out: list[Lot] = []
-    if names:
-        for i in range(max(len(names), len(infos))):
-            name = names[i] if i < len(names) else None
-            texts = [infos[i]] if i < len(infos) and infos[i] else []
-            if name or texts:
-                out.append(Lot(number=numbers[i] if i < len(numbers) else None, name=name, texts=texts))
-        if autres:  # free text next to named lots: kept in the last lot rather than lost
-            (out[-1].texts if out else []).extend(autres)
-        return out
-    for i, text in enumerate(autres):
-        out.append(Lot(number=numbers[i] if i < len(numbers) else None, name=None, texts=[text]))
-    return out
+    for i in range(max(len(names), len(infos))):
+        name = names[i] if i < len(names) else None
+        texts = [infos[i]] if i < len(infos) and infos[i] else []
+        if name or texts:
+            out.append(Lot(number=numbers[i] if i < len(numbers) else None, name=name, texts=texts))
+    return out, autres

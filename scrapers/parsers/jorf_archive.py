@@ -32,6 +32,7 @@ class ArchiveResult:
     errors: list[dict] = field(default_factory=list)
     deletions: list[str] = field(default_factory=list)
     containers: list[str] = field(default_factory=list)
+    sommaires: dict[str, dict] = field(default_factory=dict)  # parsed JORFCONT of this archive
     ignored: int = 0
     complete: bool = True  # False when the archive could not be read to its end
 
@@ -81,8 +82,12 @@ def _xml_error(exc: Exception) -> str:
 
 
 def read_archive(name: str, body: bytes, *, max_member: int = safe_tar.MAX_MEMBER,
-                 max_total: int = safe_tar.MAX_TOTAL) -> ArchiveResult:
+                 max_total: int = safe_tar.MAX_TOTAL,
+                 known_sommaires: dict[str, dict] | None = None) -> ArchiveResult:
+    """`known_sommaires`: JORFCONT id → parsed sommaire read from EARLIER archives (a mid-day
+    correction re-delivers a text without its sommaire: the rubric still comes from it)."""
     result = ArchiveResult(name=name)
+    known = known_sommaires or {}
     conts: dict[str, bytes] = {}
     texts: dict[str, tuple[str, bytes]] = {}  # JORFTEXT → (member path, bytes)
     cont_of_text: dict[str, str] = {}  # from the folder name JORFCONT…/JORFTEXT….xml
@@ -110,7 +115,7 @@ def read_archive(name: str, body: bytes, *, max_member: int = safe_tar.MAX_MEMBE
         result.complete = False
         result.errors.append({"record_id": name, "reason": exc.reason, "detail": exc.detail})
 
-    parsed_conts: dict[str, dict] = {}
+    parsed_conts = result.sommaires
     for cont_id, data in sorted(conts.items()):
         try:
             parsed_conts[cont_id] = jorf.parse_cont(data)
@@ -121,10 +126,18 @@ def read_archive(name: str, body: bytes, *, max_member: int = safe_tar.MAX_MEMBE
 
     day = archive_date(name)
     kind = archive_kind(name)
+
+    def sommaire(cont_id: str | None) -> dict | None:
+        return parsed_conts.get(cont_id or "") or known.get(cont_id or "")
+
     for text_id, (path, data) in sorted(texts.items()):
-        cont = parsed_conts.get(cont_of_text.get(text_id, ""))
+        cont = sommaire(cont_of_text.get(text_id))
         try:
             fields = jorf.parse_text(data, cont)
+            if cont is None and sommaire(fields["extra"].get("jo_id")) is not None:
+                # not in a JORFCONT folder: its ORIGINE_PUBLI names the sommaire
+                cont = sommaire(fields["extra"]["jo_id"])
+                fields = jorf.parse_text(data, cont)
         except (ParseError, ValueError) as exc:
             result.errors.append({"record_id": text_id, "reason": _xml_error(exc),
                                   "detail": f"{type(exc).__name__}: {exc}"[:500]})

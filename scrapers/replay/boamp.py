@@ -4,6 +4,7 @@ Answers `…/records` and `…/exports/json` under PREFIX with the query semanti
 
 * `where`: clauses joined by `and` — `dateparution = date'YYYY-MM-DD'`, `dateparution >= / <= / > / <
   date'…'`, `dateparution in [date'…'..date'…']`, `field = 'v'`, `[not] field in ('a', 'b')`,
+  `not (clause)`,
   `field is [not] null` (a list field matches on any element). Anything else: HTTP 400 like ODS.
 * `order_by` (`idweb`, `dateparution desc`, comma list), `select` (a plain field list), `limit`
   (records: default 10, at most 100, else HTTP 400), `offset` (records: HTTP 400 when offset + limit
@@ -82,6 +83,11 @@ def parse_where(where: str) -> list:
     predicates = []
     for clause in re.split(r"\s+and\s+", where.strip(), flags=re.I) if where.strip() else []:
         clause = clause.strip()
+        negated_group = re.match(r"^not\s*\((.*)\)$", clause, re.I)
+        if negated_group:  # `not (famille in (...))`: the inner clause, negated
+            inner = parse_where(negated_group[1])
+            predicates.append(lambda r, inner=inner: not all(p(r) for p in inner))
+            continue
         if clause.startswith("(") and clause.endswith(")"):
             clause = clause[1:-1].strip()
         for kind, rx in _CLAUSES:

@@ -40,11 +40,17 @@ class BoampSpider(BaseSpider):
         since, until = self.window()
         self.use_export = bool(export) or (until - since).days + 1 > self.export_after_days
 
+    #: a monthly export is one JSON list of every record with its full text: hundreds of MB, streamed
+    #: slowly, so the global DOWNLOAD_MAXSIZE/DOWNLOAD_TIMEOUT do not apply to it
+    export_meta = {"download_maxsize": 0, "download_warnsize": 0, "download_timeout": 1800}
+
     @property
     def base_url(self) -> str:
-        """BOAMP_API_URL: Scrapy setting (-s) or environment variable."""
+        """BOAMP_API_URL: Scrapy setting (-s) or environment variable; the dataset URL
+        (…/catalog/datasets/boamp), tolerated with a trailing slash, `/records` or `/exports/json`."""
         url = self.settings.get("BOAMP_API_URL") if hasattr(self, "settings") else None
-        return (url or config.get("BOAMP_API_URL") or "").rstrip("/")
+        url = (url or config.get("BOAMP_API_URL") or "").split("?")[0].rstrip("/")
+        return re.sub(r"/(?:records|exports(?:/json)?)$", "", url)
 
     # ------------------------------------------------------------ requests
     def records_url(self, where: str, offset: int) -> str:
@@ -52,15 +58,16 @@ class BoampSpider(BaseSpider):
                   "offset": offset, "timezone": "UTC"}
         return f"{self.base_url}/records?{urlencode(params)}"
 
-    def day_request(self, day: date, offset: int = 0, famille: str | None = None):
+    def day_request(self, day: date, offset: int = 0, famille: str | None = None,
+                    known_total: int | None = None):
         where = f"dateparution=date'{day:%Y-%m-%d}'"
         if famille == "*":
-            where += " and not famille in (" + ",".join(f"'{f}'" for f in FAMILLES) + ")"
+            where += " and not (famille in (" + ",".join(f"'{f}'" for f in FAMILLES) + "))"
         elif famille:
             where += f" and famille='{famille}'"
         return self.request(self.records_url(where, offset), self.parse_page,
                             meta={"day": day, "offset": offset, "famille": famille,
-                                  "where": where})
+                                  "where": where, "known_total": known_total})
 
     async def start(self):
         since, until = self.window()
@@ -72,7 +79,7 @@ class BoampSpider(BaseSpider):
                 where = f"dateparution >= date'{lo:%Y-%m-%d}' and dateparution <= date'{hi:%Y-%m-%d}'"
                 url = f"{self.base_url}/exports/json?" + urlencode(
                     {"where": where, "order_by": "idweb", "timezone": "UTC"})
-                yield self.request(url, self.parse_export, meta={"where": where})
+                yield self.request(url, self.parse_export, meta={"where": where, **self.export_meta})
                 month = last + timedelta(days=1)
             return
         for day in self.each_day():
@@ -114,11 +121,19 @@ class BoampSpider(BaseSpider):
                 yield self.error("day-over-offset-cap", url=response.url,
                                  detail=f"{total} records for {meta['where']}; "
                                         f"only the first {self.offset_cap} are reachable")
-            nxt = self.page_size
-            while nxt < min(total, self.offset_cap):
-                yield self.day_request(meta["day"], offset=nxt, famille=meta["famille"])
-                nxt += self.page_size
+            yield from self.more_pages(meta, self.page_size, total)
+        elif total > (meta.get("known_total") or 0):
+            # the day grew while we paged (BOAMP publishes all day long): fetch the new tail too
+            # (pages already scheduled are dropped by the duplicate filter)
+            first = -(-(meta.get("known_total") or 0) // self.page_size) * self.page_size
+            yield from self.more_pages(meta, max(first, self.page_size), total)
         yield from self.records(results, response.url)
+
+    def more_pages(self, meta, start: int, total: int):
+        nxt = start
+        while nxt < min(total, self.offset_cap):
+            yield self.day_request(meta["day"], offset=nxt, famille=meta["famille"], known_total=total)
+            nxt += self.page_size
 
     def parse_export(self, response):
         page = self._load(response)

@@ -41,6 +41,16 @@ ITEMISED = {"procès-verbal", "liste des délibérations", "ordre du jour", "com
 STATE_PREFIX = "council:http:"
 
 
+# « (PDF – 182 Ko) », « [PDF, 1,2 Mo] », « (pdf) »: file details, not part of the title
+_FILE_NOTE = re.compile(r"\s*[(\[]\s*(?:(?:pdf|docx?|odt|rtf)\b\s*[-–—,:]?\s*)?"
+                        r"(?:\d+(?:[.,]\d+)?\s*(?:[kmg]?o|[kmg]b|octets)\b)?\s*[)\]]", re.I)
+
+
+def clean_anchor(text: str) -> str:
+    return re.sub(r"\s+", " ", _FILE_NOTE.sub(lambda m: "" if re.search(r"[a-z0-9]", m[0], re.I)
+                                              else m[0], text)).strip()
+
+
 def place_name(name: str) -> str:
     return re.sub(r"^(ville|commune|mairie)\s+(de\s+|d['’]\s*)", "", name, flags=re.I).strip()
 
@@ -68,7 +78,7 @@ class CouncilSpider(BaseSpider):
         self.councils = {c.id: c for c in councils
                          if (c.id in wanted if wanted else c.enabled)}
         self.requested: set[str] = set()
-        self.sha_seen: dict[str, str] = {}
+        self.sha_seen: dict[tuple[str, str], str] = {}
         self._db = None
 
     # ------------------------------------------------------------ state (DB)
@@ -80,7 +90,8 @@ class CouncilSpider(BaseSpider):
                 "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
             self.known_ids = {r[0] for r in self._db.execute(
                 "select source_id from documents where source = ?", [self.source])}
-            self.known_sha = {r[0]: r[1] for r in self._db.execute(
+            # content dedup is per council: two bodies publishing the same PDF are two documents
+            self.known_sha = {(r[1].split(":", 1)[0], r[0]): r[1] for r in self._db.execute(
                 "select sha256, source_id from documents where source = ? and sha256 is not null",
                 [self.source])}
         return self._db
@@ -296,7 +307,7 @@ class CouncilSpider(BaseSpider):
             if href is None and isinstance(link.root, str):
                 href = link.root
             if href:
-                anchor = re.sub(r"\s+", " ", " ".join(link.css("::text").getall())).strip() \
+                anchor = clean_anchor(" ".join(link.css("::text").getall())) \
                     if not isinstance(link.root, str) else ""
                 yield href.strip(), anchor
 
@@ -324,17 +335,37 @@ class CouncilSpider(BaseSpider):
         when, note = dates.cross_check(title_date, published)
         if when is None and inherited:
             when = date.fromisoformat(inherited)
-        return (when.isoformat() if when else None), note, errors
+        return (when.isoformat() if when else None), note, errors, published
+
+    def _link_date(self, anchor: str, published, when, note, response, title: str = ""):
+        """A date in the link's own text is the most specific one (a PV listed with the
+        next séance's documents, several séances in one table row): it wins over the
+        block's, cross-checked with the block's publication date. Returns (when, note, err)."""
+        if not anchor or anchor == title:     # same text as the block title: already read
+            return when, note, None
+        try:
+            found = dates.find_dates(anchor)
+        except dates.ImpossibleDate as exc:
+            return when, note, self.error("impossible-date", url=response.url,
+                                          record_id=response.meta.get("record_id"), detail=str(exc))
+        if not found:
+            return when, note, None
+        fixed, fix_note = dates.cross_check(found[0].value, published)
+        return fixed.isoformat(), fix_note, None
 
     def sessions(self, response, council: Council, level: Level):
         nodes = select(response, level.item) if level.item else [response]
         found = 0
         for node in nodes:
             title = self._text(node, level.title) if level.title else ""
-            when, note, errors = self._item_date(node, level, title, response, None)
+            item_when, item_note, errors, published = self._item_date(node, level, title, response, None)
             yield from errors
             for href, anchor in self._links(node, level.link):
                 found += 1
+                when, note, err = self._link_date(anchor, published, item_when, item_note, response,
+                                                  title)
+                if err:
+                    yield err
                 meta = {"council": council.id, "session_title": title or anchor,
                         "session_date": when, "date_note": note, "record_id": council.id,
                         "dont_obey_robotstxt": not council.robots, "page": 1}
@@ -360,8 +391,8 @@ class CouncilSpider(BaseSpider):
         found = 0
         for node in nodes:
             item_title = self._text(node, level.title) if level.title else ""
-            when, note, errors = self._item_date(node, level, item_title, response,
-                                                 context.get("date"))
+            item_when, item_note, errors, published = self._item_date(
+                node, level, item_title, response, context.get("date"))
             yield from errors
             for href, anchor in self._links(node, level.link):
                 url = response.urljoin(href)
@@ -373,6 +404,10 @@ class CouncilSpider(BaseSpider):
                 elif not classify.is_document_url(url):
                     continue
                 found += 1
+                when, note, err = self._link_date(anchor, published, item_when, item_note, response,
+                                                  item_title)
+                if err:
+                    yield err
                 label = classify.classify(anchor, url, context=" ".join(
                     filter(None, [item_title, context.get("title")])))
                 doc_type = label or level.default_type or council.default_type
@@ -410,7 +445,7 @@ class CouncilSpider(BaseSpider):
         validators = {"etag": response.headers.get("ETag", b"").decode("latin-1") or None,
                       "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None}
         body = response.body
-        sha = hashlib.sha256(body).hexdigest()
+        sha = (council.id, hashlib.sha256(body).hexdigest())
         owner = self.sha_seen.get(sha) or self.known_sha.get(sha)
         if owner and owner != info["source_id"]:
             self.crawler.stats.inc_value("council/duplicate_content")
@@ -435,7 +470,8 @@ class CouncilSpider(BaseSpider):
                              detail=exc.detail)
             return
         doc = self.base_document(council, info["source_id"], response.url)
-        doc.title, doc.text, doc.doc_type = info.get("title"), text, info.get("doc_type")
+        doc.title, doc.text = info.get("title"), text
+        doc.doc_type = info.get("doc_type") or classify.classify_header(text)
         if info.get("siret") and not doc.authority_id:
             doc.authority_id = info["siret"][:9]
         header = None

@@ -15,6 +15,8 @@ document was stored: a deleted text is KEPT and marked `extra.deleted` (see docs
 """
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 from datetime import date, timedelta
 from urllib.parse import unquote, urljoin, urlsplit
@@ -22,6 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from parsel import Selector
 
 from pipelines import db as dbm
+from pipelines.normalise import normalise_document
 from scrapers.items import Document
 from scrapers.parsers import jorf_archive, safe_tar
 from scrapers.spiders.base import BaseSpider
@@ -29,6 +32,18 @@ from technoveille import config
 
 STATE_PREFIX = "jorf:archive:"
 STATE_LAST = "jorf:last_archive"
+# where a version came from, not what it says: an unchanged re-delivery keeps the stored values
+PROVENANCE = ("archive", "archive_kind", "reinjected")
+
+
+def content_key(doc: Document) -> str:
+    """Digest of what a text says, once normalised like the pipeline will (provenance aside)."""
+    doc = normalise_document(copy.deepcopy(doc))
+    extra = {k: v for k, v in (doc.extra or {}).items() if k not in PROVENANCE}
+    payload = [doc.url, doc.title, doc.text, doc.parts, doc.published_on, doc.doc_type,
+               doc.authority, extra]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False,
+                                     default=str).encode()).hexdigest()
 
 
 def classify_href(href: str) -> str:
@@ -62,6 +77,9 @@ class JorfSpider(BaseSpider):
         self.deletions: list[tuple[str, list[str]]] = []
         self.yielded_in: dict[str, str] = {}  # JORFTEXT → last archive that carried it
         self.archive_urls: dict[str, str] = {}
+        self.sommaires: dict[str, dict] = {}  # JORFCONT → parsed sommaire, read this run
+        self.previous: dict[str, dict] = {}  # JORFTEXT → {"extra", "key"} yielded this run
+        self._db = None
 
     # ------------------------------------------------------------ state (database)
     def db_path(self):
@@ -130,13 +148,15 @@ class JorfSpider(BaseSpider):
     def parse_archive(self, response):
         name = response.meta["archive"]
         result = jorf_archive.read_archive(name, response.body, max_member=self.max_member,
-                                           max_total=self.max_total)
+                                           max_total=self.max_total,
+                                           known_sommaires=self.sommaires)
+        self.sommaires.update(result.sommaires)
         for err in result.errors:
             yield self.error(err["reason"], url=response.url, record_id=err["record_id"],
                              detail=f"{name}: {err['detail']}")
         for fields in result.documents:
             self.yielded_in[fields["source_id"]] = name
-            yield Document(**fields)
+            yield self.settle(Document(**fields))
         if result.deletions:
             self.deletions.append((name, result.deletions))
         self.crawler.stats.inc_value("technoveille/jorf/archives_read")
@@ -149,12 +169,55 @@ class JorfSpider(BaseSpider):
                                "deletions": len(result.deletions), "size": len(response.body)}
         yield from self.next_archive(response.meta["todo"])
 
+    # ------------------------------------------------------------ known versions
+    def stored(self, doc_id: str) -> dict | None:
+        """The stored version of a text: {"extra", "key"} (None when never stored)."""
+        if self._db is None:
+            self._db = dbm.connect(self.db_path())
+        row = self._db.execute(
+            "select url, title, text, parts, published_on, doc_type, authority, extra "
+            "from documents where id = ?", [doc_id]).fetchone()
+        if row is None:
+            return None
+        extra = json.loads(row[7] or "{}")
+        doc = Document(source=self.source, source_id=doc_id.split(":", 1)[1], url=row[0],
+                       title=row[1], text=row[2], parts=json.loads(row[3] or "[]"),
+                       published_on=row[4], doc_type=row[5], authority=row[6], extra=extra)
+        return {"extra": extra, "key": content_key(doc)}
+
+    def settle(self, doc: Document) -> Document:
+        """Reconcile a text with the version already stored (or yielded earlier this run):
+        - the rubric is kept when this archive does not carry the JO's sommaire (mid-day
+          corrections, re-injections re-deliver texts alone);
+        - `reinjected` is decided by the text's FIRST arrival (a text published as new stays
+          new when an evening archive re-delivers it; an old text stays old);
+        - a re-delivery that says the same thing keeps the stored provenance (archive,
+          archive_kind), so the row is left unchanged (no spurious update)."""
+        before = self.previous.get(doc.source_id) or self.stored(doc.id)
+        if before is not None:
+            extra, old = doc.extra, before["extra"]
+            if not extra.get("rubric") and old.get("rubric") and (
+                    old.get("jo_id") == extra.get("jo_id")):
+                extra["rubric"] = old["rubric"]
+            if "reinjected" in old:
+                extra["reinjected"] = bool(old["reinjected"])
+            if content_key(doc) == before["key"]:
+                for key in PROVENANCE:
+                    if key in old:
+                        extra[key] = old[key]
+        self.previous[doc.source_id] = {"extra": copy.deepcopy(doc.extra),
+                                        "key": content_key(doc)}
+        return doc
+
     def archive_failed(self, failure):
         yield from self.errback(failure)
         yield from self.next_archive(failure.request.meta.get("todo") or [])
 
     # ------------------------------------------------------------ close
     def closed(self, reason):
+        if self._db is not None:
+            self._db.close()
+            self._db = None
         if not self.done and not self.deletions:
             return
         db = dbm.connect(self.db_path())

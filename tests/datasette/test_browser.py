@@ -77,3 +77,12 @@ def test_screenshot_of_flagged_documents(site, tmp_path):
                          capture_output=True, text=True, timeout=90)
     assert out.returncode == 0, out.stderr[-2000:]
     assert shot.stat().st_size > 10_000  # a rendered page, not a blank one
+
+
+def test_document_page_in_chromium(site, tmp_path, snapshot):
+    doc_id, title = snapshot.execute(
+        "select id, title from documents where matched = 1 order by id limit 1").fetchone()
+    dom = dump_dom(site + f"/document/{doc_id}", tmp_path)
+    import html
+    assert title in html.unescape(dom)
+    assert "<mark>" in dom and "Texte intégral" in html.unescape(dom)

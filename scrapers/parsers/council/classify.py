@@ -24,6 +24,8 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("annexe", re.compile(r"\bannexes?\b|\bmaquette\b|\bpieces?\W+jointes?\b|\bplans?\W+annexe")),
     ("rapport", re.compile(r"\brapports?\b|\bprojets?\W+de\W+deliberation|\bnote\W+de\W+synthese\b|\bexpose\b")),
     ("délibération", re.compile(r"\bdeliberations?\b|\bdelib\b|\bextrait\W+du\W+registre|(^|[\W_])d\d{2,3}([\W_]|$)"
+                                # D2026-058, DEL-2026-045, DL-056-07-13, DELIB_2026_12
+                                r"|(^|[\W_])(d|dl|del|delib)[-_]?\d{2,4}([-_.]\d{2,4}){1,2}([\W_]|$)"
                                 r"|\b\d{2}/\d{4}/[a-z]{4}\b|\bdcm\W*\d{4}")),
 ]
 
@@ -52,6 +54,19 @@ def classify(anchor: str | None, url: str | None = None, context: str | None = N
         name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
         name = re.sub(r"\.[a-z0-9]{2,4}$", "", name, flags=re.I)
         return classify_text(name.replace("-", " ").replace("_", " ") + " " + name)
+    return None
+
+
+def classify_header(text: str, max_lines: int = 12) -> str | None:
+    """Type read in the first lines of the document itself (« EXTRAIT DU REGISTRE DES
+    DÉLIBÉRATIONS », « PROCÈS-VERBAL DE LA SÉANCE », « ORDRE DU JOUR »…), for links whose
+    text and address say nothing (« Télécharger », « DEL-2026-045.pdf »). Line by line, so
+    « Objet : approbation du procès-verbal » below a délibération header does not win."""
+    lines = [line for line in (text or "").splitlines() if line.strip()][:max_lines]
+    for line in lines:
+        label = classify_text(line[:200])
+        if label and label not in ("annexe", "rapport"):
+            return label
     return None
 
 

@@ -5,8 +5,6 @@ keywords.yml. Texts are fresh wordings, not copies of the eval corpora.
 """
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from pipelines.matching import VocabularyError, load_matcher
@@ -189,9 +187,10 @@ def test_blind_corpora_meet_targets(real):
 
 def test_evaluate_reports_every_corpus_file(capsys):
     from pipelines.matching.evaluate import main
-    main([])
+    assert main([]) == 0
     out = capsys.readouterr().out
-    for p in EVAL_DIR.glob("*.jsonl"):
-        assert f"== {p.name}:" in out
-    assert "theme accuracy" in out
-    json.dumps(out)
+    names = sorted(p.name for p in EVAL_DIR.glob("*.jsonl"))
+    assert {"dev.jsonl", "heldout.jsonl", "blind.jsonl"} <= set(names)
+    for name in names:
+        assert f"== {name}:" in out
+    assert out.count("theme accuracy") == len(names)

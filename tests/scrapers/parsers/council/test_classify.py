@@ -25,3 +25,24 @@ def test_is_document_url():
     assert is_document_url("https://v.fr/a/b/DOC.PDF")
     assert is_document_url("https://portal/explore/dataset/d/files/abc/download/")
     assert not is_document_url("https://v.fr/conseil-municipal/")
+
+
+@pytest.mark.parametrize("anchor, expected", [
+    ("D2026-058 Tarifs restauration scolaire 2027", "délibération"),
+    ("DEL-2026-045 Convention de coordination police municipale", "délibération"),
+    ("DL-056-07-13", "délibération"),
+    ("Dossier 2026", None),
+])
+def test_prefixed_deliberation_numbers(anchor, expected):
+    assert classify(anchor, "https://v.fr/doc.pdf") == expected
+
+
+def test_type_from_the_document_header():
+    from scrapers.parsers.council.classify import classify_header
+
+    delib = ("RÉPUBLIQUE FRANÇAISE\nCOMMUNE DE X\nEXTRAIT DU REGISTRE DES DÉLIBÉRATIONS\n"
+             "Séance du 6 novembre 2026\nObjet : Approbation du procès-verbal du 25 septembre")
+    assert classify_header(delib) == "délibération"
+    assert classify_header("VILLE DE X\nPROCÈS-VERBAL DE LA SÉANCE DU 2 JUILLET 2026\n1. …") == "procès-verbal"
+    assert classify_header("COMMUNE\nRapporteur : M. le Maire\nTexte") is None
+    assert classify_header("") is None

@@ -75,3 +75,54 @@ def test_no_heading_no_parts_and_single_item():
     assert split_items("Un texte sans aucun point numéroté.") == []
     assert single_item("texte", "D01 - Objet") == [{"label": "D01 - Objet", "text": "texte"}]
     assert single_item("", "x") == []
+
+
+# Heading styles of real PVs / comptes rendus (research samples, shapes rewritten here).
+OBJET_STYLE = """PROCES-VERBAL DU CONSEIL MUNICIPAL
+Séance du jeudi 13 décembre 2018
+Délibération D2018-66
+Objet : approbation du procès-verbal de la séance du 8 octobre 2018
+Adopté à l'unanimité.
+Délibération D2018-67
+Objet : Approbation de la modification n°1 du Plan Local d'Urbanisme
+La modification a pour objet de :
+1. Ajuster la stratégie règlementaire ;
+2. Renforcer les exigences en termes de logements sociaux ;
+3. Rectifier l'erreur matérielle sur le tracé.
+Délibération D2018-68
+Objet : Informations diverses
+Information de la mise en fonctionnement du parc de vidéo protection.
+"""
+
+
+def test_deliberation_then_objet_line_beats_numbered_sub_points():
+    parts = split_items(OBJET_STYLE)
+    assert [p["label"] for p in parts] == [
+        "D2018-66 – approbation du procès-verbal de la séance du 8 octobre 2018",
+        "D2018-67 – Approbation de la modification n°1 du Plan Local d'Urbanisme",
+        "D2018-68 – Informations diverses"]
+    assert "vidéo protection" in parts[2]["text"] and "Renforcer" in parts[1]["text"]
+
+
+def test_prefixed_and_year_numbered_deliberations():
+    arbresle = ("IV. PERSONNEL\nDL-056-07-13 - Création de 5 postes d'adjoints techniques à\ntemps complet\n"
+                "M. Z présente le dossier.\nEXPOSE :\ncorps\nV. FINANCES\n"
+                "DL-057-07-13 - Informatisation réseau des médiathèques\nM. G présente le dossier.\n"
+                "EXPOSE :\ncorps\n")
+    assert [p["label"] for p in split_items(arbresle)] == [
+        "DL-056-07-13 – Création de 5 postes d'adjoints techniques à",
+        "DL-057-07-13 – Informatisation réseau des médiathèques"]
+    liste = ("LISTE DES DÉLIBÉRATIONS\nSéance du 6 novembre 2026\n"
+             "2026-069 - Approbation du procès-verbal - Adoptée\n"
+             "2026-070 - Vidéoprotection : extension - Adoptée\n")
+    assert [p["label"] for p in split_items(liste)] == [
+        "2026-069 – Approbation du procès-verbal - Adoptée",
+        "2026-070 – Vidéoprotection : extension - Adoptée"]
+    other = "D2026-058 - Tarifs scolaires\ncorps\nDEL-2026-059 - Acquisition d'un drone\ncorps\n"
+    assert [p["label"].split(" – ")[0] for p in split_items(other)] == ["D2026-058", "DEL-2026-059"]
+
+
+def test_year_ranges_are_not_deliberation_numbers():
+    text = ("ORDRE DU JOUR\n2025-2026 : bilan de l'année scolaire\n2026-2027 : projets\n"
+            "1 - Budget\n2 - Vidéoprotection\n")
+    assert [p["label"] for p in split_items(text)] == ["1 – Budget", "2 – Vidéoprotection"]
