@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock demo run serve test bench eval chromium clean
+.PHONY: install lock demo run serve test bench eval chromium ocr-deps clean
 
 install: $(STAMP)
 
@@ -37,7 +37,19 @@ chromium:
 	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
 	   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
 
-test: install chromium
+## OCR of scanned PDFs: Tesseract + French (Debian) and the `ocr` extra (ocrmypdf).
+## Idempotent; apt-get update only when the install fails without it.
+OCR_APT := tesseract-ocr tesseract-ocr-fra
+ocr-deps: install
+	@tesseract --list-langs 2>&1 | grep -qx fra || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_APT) >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -qq && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_APT) >/dev/null; }; }
+	@$(BIN)/python -c "import ocrmypdf" 2>/dev/null || \
+	  $(BIN)/pip install --quiet -c requirements.lock -e '.[test,ocr]'
+
+test: install chromium ocr-deps
 	$(BIN)/pytest -q
 
 ## Keyword engine precision / recall on the labelled corpus

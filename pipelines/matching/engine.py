@@ -13,6 +13,7 @@ longest, is kept.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -34,6 +35,8 @@ _NEG_BEFORE = re.compile(r"(?:^|[^a-z'])(?:ne|n'|aucun|aucune|aucuns|aucunes|san
                          r"nullement|pas de|interdi\w*|exclu\w*|proscri\w*)(?:[^a-z]|$)")
 _NEG_AFTER = re.compile(r"^[^a-z0-9]*(?:[a-z0-9']+[^a-z0-9']+){0,3}?(?:n'|ne |est interdi|"
                         r"sont interdi|est exclu|sont exclu|est proscri|sont proscri)")
+# a sentence end in folded text: « public. », « ; », not « L. 242-5 », « art. 10 », « M. »
+_SENTENCE_END = re.compile(r"(?:[a-z]{4}[.!?]|[;!?])(?: |$)")
 _CLAUSE_END = re.compile(r"[.;!?,\n]\s")
 
 
@@ -186,13 +189,25 @@ class Matcher:
             target = main if entries[ei].kind == "term" else (
                 ctx if entries[ei].kind == "context" else sup)
             limit = entries[ei].near[2]
+            if not alist or not blist:
+                continue
+            span = (limit + 1) * 40      # characters: no N-word gap is longer than this
+            bstarts = [b[0] for b in blist]   # automaton order: sorted by end, near-sorted
+            if any(x > y for x, y in zip(bstarts, bstarts[1:])):
+                blist = sorted(blist)
+                bstarts = [b[0] for b in blist]
             for a0, a1 in alist:
                 best = None
-                for b0, b1 in blist:
+                lo_i = bisect_left(bstarts, a0 - span - 200)
+                hi_i = bisect_right(bstarts, a1 + span)
+                for b0, b1 in blist[lo_i:hi_i]:
                     lo, hi = (a1, b0) if b0 >= a1 else ((b1, a0) if a0 >= b1 else (None, None))
                     if lo is None:
                         continue
-                    gap = len(c[lo:hi].split())
+                    between = c[lo:hi]
+                    if _SENTENCE_END.search(c, max(0, lo - 4), hi):
+                        continue         # near means in the same sentence
+                    gap = len(between.split())
                     if gap <= limit and (best is None or gap < best[0]):
                         best = (gap, min(a0, b0), max(a1, b1))
                 if best:
@@ -212,6 +227,10 @@ class Matcher:
             if s[o0:o1] not in self._acro_forms[ei]:
                 continue
             if (o0 and s[o0 - 1].isalnum()) or (o1 < ls and s[o1].isalnum()):
+                continue
+            # part of a hyphenated name (« LAPI-BIO », « Taj-Mahal ») is not the acronym
+            if ((o1 + 1 < ls and s[o1] in "-\u2011" and s[o1 + 1].isalnum())
+                    or (o0 > 1 and s[o0 - 1] in "-\u2011" and s[o0 - 2].isalnum())):
                 continue
             kind = entries[ei].kind
             (acro if kind == "term" else ctx if kind == "context" else sup).append(
@@ -240,9 +259,12 @@ class Matcher:
         need = f.name == "text" and (doc_has_parts or any(entries[c.entry].tier != "A"
                                                           for c in f.cands))
         where = orig if need else (lambda it: (None, None))
-        # context positions are always needed: a context word inside the hit itself
+        # context positions are needed by B hits: a context word inside the hit itself
         # (« caméra » in « caméras de surveillance ») is no context
-        f.ctx = [(entries[it[0]].theme, *orig(it)) for it in ctx]
+        if need or any(entries[c.entry].tier == "B" for c in f.cands):
+            f.ctx = [(entries[it[0]].theme, *orig(it)) for it in ctx]
+        else:
+            f.ctx = [(entries[it[0]].theme, None, None) for it in ctx]
         f.sup = [(entries[it[0]].theme, entries[it[0]].term, *where(it)) for it in sup]
 
     # ------------------------------------------------------------------ match a document
@@ -366,11 +388,7 @@ class Matcher:
                     continue
                 whole, win = region(c)
                 zones = [(w, None) for w in whole] + ([(win[0], win)] if win else [])
-                # a title hit is vetoed by the title and the text outside the parts, not
-                # by one lot (« Lot 2 – génie civil, courants faibles » of a CCTV tender)
-                sup_zones = ([(z, None) for z in doc_fields] if c.fld is title_f and doc_level
-                             else zones)
-                vetoed = next((s[1] for z, w in sup_zones for s in z.sup
+                vetoed = next((s[1] for z, w in zones for s in z.sup
                                if s[0] == t.theme and inside(w, s[2], s[3])), None)
                 if vetoed:
                     rejected.append((c, f"supprimé par « {vetoed} »"))
@@ -378,13 +396,16 @@ class Matcher:
                 if t.tier == "C":
                     pending_c.append(c)
                     continue
+                # (a near(a, b, n) term is its own evidence: its words may be context)
+                own = t.mode != "near"
                 has_ctx = any(x[0] in (None, t.theme) and inside(w, x[1], x[2])
-                              and not (z is c.fld and x[1] is not None
+                              and not (own and z is c.fld and x[1] is not None
                                        and x[1] < c.end and c.start < x[2])
                               for z, w in zones for x in z.ctx)
                 # a second term counts unless it is a B term of the same theme sharing a
                 # word stem (« biométrie » does not confirm « biométrique »)
                 stems = self._stems[c.entry]
+                has_ctx = has_ctx or not t.needs_context
                 has_other = has_ctx or any(
                     o is not c and entries[o.entry].term != t.term
                     and (entries[o.entry].tier == "A" or entries[o.entry].theme != t.theme

@@ -27,9 +27,9 @@ _DET_ORDER = {
     "la": ["la", "les", "le", "l'", "une", "un", "des"],
     "l'": ["l'", "les", "le", "la", "un", "une", "des"],
     "les": ["les", "l'", "le", "la", "des", "un", "une"],
-    "des": ["des", "un", "une", "les", "le", "la", "l'", "de", "du", "d'"],
-    "de": ["de", "des", "du", "d'"],
-    "du": ["du", "des", "de", "d'"],
+    "des": ["des", "un", "une", "les", "le", "la", "l'", "de", "du", "d'", "de la", "de l'"],
+    "de": ["de", "des", "du", "d'", "de la", "de l'"],   # « hyperviseur de (la) sécurité »
+    "du": ["du", "des", "de", "d'", "de la", "de l'"],
     "d'": ["d'", "des", "de", "du"],
     "a": ["a", "aux", "au", "e"],      # « à » lost to a replacement character → e
     "au": ["au", "aux", "a"],

@@ -32,7 +32,7 @@ from .fold import fold
 MODES = ("phrase", "word", "prefix", "acronym", "near")
 TIERS = ("A", "B", "C")
 THEME_KEYS = {"label", "description", "A", "B", "C", "context", "suppressors"}
-OPTION_KEYS = {"exclude", "variants"}
+OPTION_KEYS = {"exclude", "variants", "needs_context"}
 _FORBIDDEN = re.compile(r"[|()\[\]{}\\^$+?<>]|\*(?!\s*$)|\.\*")
 _NEAR = re.compile(r"^\s*near\s*\((.*)\)\s*$", re.I | re.S)
 
@@ -50,6 +50,7 @@ class Term:
     exclude: list = field(default_factory=list)
     exclude_near: list = field(default_factory=list)  # [(word, n)]: veto within n words
     variants: bool = True
+    needs_context: bool = True   # B only: false = counts alone unless a suppressor vetoes it
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _entry(node, path, theme, kind, tier) -> Term:
         if unknown:
             raise VocabularyError(path, line, term_label or unknown[0],
                                   f"mode inconnu « {unknown[0]} » (modes : {', '.join(MODES)} ; "
-                                  f"options : exclude, variants)")
+                                  f"options : exclude, variants, needs_context)")
         if len(modes) != 1:
             raise VocabularyError(path, line, term_label,
                                   "un terme a exactement un mode (phrase, word, prefix, "
@@ -209,6 +210,14 @@ def _entry(node, path, theme, kind, tier) -> Term:
                     continue
                 _check_text(s, path, x.start_mark.line + 1, "phrase")
                 t.exclude.append(s)
+        if "needs_context" in opts:
+            v = _scalar(opts["needs_context"], path, t.term).lower()
+            if v not in ("true", "false", "yes", "no", "oui", "non"):
+                raise VocabularyError(path, line, t.term, "needs_context vaut true ou false")
+            if tier != "B":
+                raise VocabularyError(path, line, t.term,
+                                      "needs_context ne s'applique qu'aux termes B")
+            t.needs_context = v in ("true", "yes", "oui")
         if "variants" in opts:
             v = _scalar(opts["variants"], path, t.term).lower()
             if v not in ("true", "false", "yes", "no", "oui", "non"):

@@ -240,6 +240,7 @@ def parse_text(data: bytes, cont: dict | None = None) -> dict:
 
     parts: list[dict[str, str]] = []
     body: list[str] = []
+    position = 0  # of the article among the text's articles (identical copies are distinct)
     if notice:
         body.append(notice)
     if visas:
@@ -251,7 +252,8 @@ def parse_text(data: bytes, cont: dict | None = None) -> dict:
             if entry.get("comment"):
                 body.append(entry["comment"])
             continue
-        label = article_label(entry["num"], articles.index(entry), len(articles))
+        label = article_label(entry["num"], position, len(articles))
+        position += 1
         parts.append({"label": label, "text": entry["text"]})
         body.append(f"{label}\n{entry['text']}" if entry["text"] else label)
     if signataires:

@@ -2,7 +2,8 @@
 
 - /councils/valmont/…   list → session pages → PDFs (Bègles-style markup, pagination ?page=2),
                          with the bad cases: 404, HTML served as PDF, redirect loop, PDF bomb,
-                         image-only scan, corrupt PDF, a 200 MB file, a PDF linked twice,
+                         image-only scans (one OCR can read, one blank), corrupt PDF, a
+                         200 MB file, a PDF linked twice,
                          « 31 février » and a title year contradicting <time>;
 - /councils/berny/…     one page per year with accordions (2025 page: latin-1 bytes declared
                          UTF-8; 2024 page: markup changed, the selector finds nothing);
@@ -10,6 +11,10 @@
 - /councils/ods/…       Opendatasoft Explore v2.1 exports/json, v1 search, file downloads,
                          Mégalis-style PDF paths;
 - /councils/rochebrune/ a table layout that is NOT in the replay registry (tests configure it);
+- /councils/saint-aubin/ SPIP table, also NOT in the replay registry: the séance date only in
+                         each link's text (two séances in one row), a « Télécharger » link typed
+                         by the PDF header, « (PDF – 182 Ko) » noise, a PV numbered
+                         « Délibération D2026-40 / Objet : », and Fontclair's PDF republished;
 - /datagouv/api/1/…     the data.gouv.fr dataset search used by `technoveille discover-scdl`;
 - /councils/_stats      request counters per path (200 / 304), for the incremental tests.
 
@@ -44,6 +49,7 @@ PDF_PATHS = {
     "/councils/valmont/files/D07.pdf": "bomb",
     "/councils/valmont/files/D08.pdf": "valmont-scan",
     "/councils/valmont/files/D09.pdf": "corrupt",
+    "/councils/valmont/files/D10.pdf": "blank-scan",      # no text even after OCR
     "/councils/valmont/files/2026-09-D01.pdf": "valmont-sept",
     "/councils/valmont/files/2026-02-D01.pdf": "valmont-fev",
     "/councils/valmont/files/2026-01-D01.pdf": "valmont-drones",
@@ -59,6 +65,12 @@ PDF_PATHS = {
     "/councils/ods/explore/dataset/deliberations-val-argent/files/c0ffee00c0ffee00c0ffee00c0ffee02/download/": "tours-like-2026-07",
     "/councils/rochebrune/docs/odj_140426.pdf": "tabletown-odj",
     "/councils/rochebrune/docs/pv_140426.pdf": "tabletown-pv",
+    "/councils/saint-aubin/IMG/pdf/pv_cm_121026.pdf": "saintaubin-pv-2026-10-12",
+    "/councils/saint-aubin/IMG/pdf/doc_8812.pdf": "saintaubin-del-2026-43",
+    "/councils/saint-aubin/IMG/pdf/delib_2026_12.pdf": "saintaubin-del-2026-12",
+    "/councils/saint-aubin/IMG/pdf/convention_hyperviseur.pdf": "fontclair-2026-014",  # same bytes
+    "/councils/saint-aubin/IMG/pdf/cr_cm_011225.pdf": "saintaubin-cr-2025-12",
+    "/councils/saint-aubin/IMG/pdf/pv_cm_031125.pdf": "saintaubin-pv-2025-11",
 }
 MEGALIS = {"61001": "agglo-2026-0031", "61002": "agglo-2026-0032"}
 PAGE_PATHS = {
@@ -139,6 +151,8 @@ def councils(path: str, query: dict, headers: dict):
                 return 404, {"Content-Type": "text/plain"}, b"not found"
             encoding = "latin-1" if name == "berny-2025.html" else "utf-8"
             return _html(name.format(page=page), headers, encoding)
+    if path == "/councils/saint-aubin/spip.php" and "rubrique7" in query:   # SPIP: ?rubrique7
+        return _html("saintaubin.html", headers)
     m = re.match(r"^/councils/valmont/seances/([a-z0-9-]+)/$", path)
     if m and (PAGES / f"valmont-{m[1]}.html").exists():
         return _html(f"valmont-{m[1]}.html", headers)

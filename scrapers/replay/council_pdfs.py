@@ -33,22 +33,29 @@ def text_pdf(text: str, title: str = "") -> bytes:
     return bytes(pdf.output())
 
 
-def image_pdf(text: str) -> bytes:
-    """A scanned page: the text drawn into a picture, no text layer at all."""
-    from PIL import Image, ImageDraw
+def image_pdf(text: str, dpi: int = 200, stamp: str = "") -> bytes:
+    """A scanned page: the printed page (text_pdf) rasterised at `dpi`, grey levels, put back
+    as a picture — no text layer at all. Rendering the PDF keeps the accents (Pillow's
+    bundled font has no « é »), so OCR can be checked on real French text. An empty text
+    gives a blank scan that OCR cannot read either. `stamp`: a few characters of real text
+    over the picture, like the acknowledgement stamp of a scanned délibération."""
+    import pypdfium2 as pdfium
 
-    img = Image.new("L", (1240, 1754), 255)
-    draw = ImageDraw.Draw(img)
-    y = 120
-    for line in text.splitlines():
-        draw.text((100, y), line, fill=0)
-        y += 40
+    doc = pdfium.PdfDocument(text_pdf(text))
+    try:
+        img = doc[0].render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        doc.close()
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     pdf = FPDF(format="A4")
     pdf.set_creation_date(FIXED)
     pdf.add_page()
     pdf.image(io.BytesIO(buf.getvalue()), x=0, y=0, w=210, h=297)
+    if stamp:
+        pdf.set_font("Helvetica", size=6)
+        pdf.set_xy(150, 5)
+        pdf.cell(0, 3, stamp)
     return bytes(pdf.output())
 
 
@@ -89,6 +96,7 @@ def build() -> dict[str, bytes]:
     """name → PDF bytes for every text file, plus the special cases."""
     pdfs = {p.stem: text_pdf(p.read_text(encoding="utf-8"), p.stem) for p in sorted(TEXTS.glob("*.txt"))}
     pdfs["valmont-scan"] = image_pdf(text_of("valmont-scan"))
+    pdfs["blank-scan"] = image_pdf("")
     pdfs["corrupt"] = corrupt_pdf(pdfs["valmont-d01"])
     pdfs["bomb"] = bomb_pdf()
     return pdfs

@@ -17,7 +17,7 @@ import calendar
 import re
 import json
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from scrapers.parsers.boamp import parse_record
 from scrapers.spiders.base import BaseSpider
@@ -33,6 +33,7 @@ class BoampSpider(BaseSpider):
     page_size = 100
     offset_cap = 10_000
     export_after_days = 62
+    json_retries = 2
     custom_settings = {"ROBOTSTXT_OBEY": False}
 
     def __init__(self, *args, export=None, **kwargs):
@@ -53,10 +54,19 @@ class BoampSpider(BaseSpider):
         return re.sub(r"/(?:records|exports(?:/json)?)$", "", url)
 
     # ------------------------------------------------------------ requests
+    @staticmethod
+    def query(params: dict) -> str:
+        """Percent-encoded query (spaces as %20, not `+`: the ODS docs' form, safe on any front end)."""
+        return urlencode(params, quote_via=quote)
+
+    def request(self, url: str, callback, **kwargs):
+        kwargs.setdefault("headers", {"Accept": "application/json"})
+        return super().request(url, callback, **kwargs)
+
     def records_url(self, where: str, offset: int) -> str:
         params = {"where": where, "order_by": "idweb", "limit": self.page_size,
                   "offset": offset, "timezone": "UTC"}
-        return f"{self.base_url}/records?{urlencode(params)}"
+        return f"{self.base_url}/records?{self.query(params)}"
 
     def day_request(self, day: date, offset: int = 0, famille: str | None = None,
                     known_total: int | None = None):
@@ -77,7 +87,7 @@ class BoampSpider(BaseSpider):
                 last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
                 lo, hi = max(month, since), min(last, until)
                 where = f"dateparution >= date'{lo:%Y-%m-%d}' and dateparution <= date'{hi:%Y-%m-%d}'"
-                url = f"{self.base_url}/exports/json?" + urlencode(
+                url = f"{self.base_url}/exports/json?" + self.query(
                     {"where": where, "order_by": "idweb", "timezone": "UTC"})
                 yield self.request(url, self.parse_export, meta={"where": where, **self.export_meta})
                 month = last + timedelta(days=1)
@@ -96,6 +106,12 @@ class BoampSpider(BaseSpider):
     def parse_page(self, response):
         page = self._load(response)
         if not isinstance(page, dict):
+            retries = response.meta.get("json_retries", 0)
+            if retries < self.json_retries:  # a cut or garbled body is usually transient: ask again
+                self.logger.warning("BOAMP page not JSON, asking again: %s", response.url)
+                yield response.request.replace(
+                    dont_filter=True, meta={**response.meta, "json_retries": retries + 1})
+                return
             yield page if page is not None else self.error("invalid-json-page", url=response.url)
             return
         meta = response.meta
@@ -109,8 +125,9 @@ class BoampSpider(BaseSpider):
             self.crawler.stats.inc_value("boamp/days")
             self.logger.info("BOAMP %s%s: %d records", meta["day"],
                              f" famille {meta['famille']}" if meta["famille"] else "", total)
-            if total == 0 and not meta["famille"]:
-                # BOAMP publishes every day of the week: an empty day means breakage upstream
+            if total == 0 and not meta["famille"] and meta["day"] < self.today():
+                # BOAMP publishes every day of the week: an empty past day means breakage upstream
+                # (today's first batch only lands around 05:00, so an empty today is normal)
                 yield self.error("empty-day", url=response.url,
                                  detail=f"0 records for {meta['where']} (never seen in practice)")
             if total > self.offset_cap and not meta["famille"]:

@@ -90,6 +90,13 @@ class CouncilSpider(BaseSpider):
                 "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
             self.known_ids = {r[0] for r in self._db.execute(
                 "select source_id from documents where source = ?", [self.source])}
+            if pdf.ocr_available():
+                # scans stored before OCR was installed: fetched again (in full) and read
+                self.known_ids -= {r[0] for r in self._db.execute(
+                    "select source_id from documents where source = ? "
+                    "and json_extract(extra, '$.needs_ocr') = 1 "
+                    "and coalesce(json_extract(extra, '$.ocr'), 0) = 0 "
+                    "and coalesce(json_extract(extra, '$.ocr_tried'), 0) = 0", [self.source])}
             # content dedup is per council: two bodies publishing the same PDF are two documents
             self.known_sha = {(r[1].split(":", 1)[0], r[0]): r[1] for r in self._db.execute(
                 "select sha256, source_id from documents where source = ? and sha256 is not null",
@@ -463,6 +470,7 @@ class CouncilSpider(BaseSpider):
                                         max_bytes=int(council.max_mb * MB))
                 text = extracted.text
                 meta = {"needs_ocr": extracted.needs_ocr, "ocr": extracted.ocr,
+                        "ocr_tried": extracted.ocr_tried if extracted.needs_ocr else None,
                         "pages": extracted.page_count, "extractor": extracted.extractor, "pdf": True}
         except pdf.PdfError as exc:
             self.remember(norm, dict(validators, ids=[], error=exc.reason, detail=exc.detail[:300]))
@@ -491,7 +499,9 @@ class CouncilSpider(BaseSpider):
             extra["listing_date"] = listed
         if meta.get("needs_ocr") and not meta.get("ocr"):
             yield self.error("needs-ocr", url=response.url, record_id=info["source_id"],
-                             detail="PDF sans couche texte ; installez ocrmypdf + tesseract-fra")
+                             detail="PDF sans couche texte ; l'OCR n'y a rien lu (page blanche, "
+                                    "photo ou scan illisible)" if meta.get("ocr_tried") else
+                                    "PDF sans couche texte ; installez l'OCR (make ocr-deps)")
         doc.extra = {k: v for k, v in extra.items() if v is not None}
         if doc.doc_type in ITEMISED:
             doc.parts = items.split_items(text)

@@ -34,6 +34,8 @@ STATE_PREFIX = "jorf:archive:"
 STATE_LAST = "jorf:last_archive"
 # where a version came from, not what it says: an unchanged re-delivery keeps the stored values
 PROVENANCE = ("archive", "archive_kind", "reinjected")
+SETTLED = PROVENANCE + ("rubric", "jo_id")  # what settle() needs from a previous version
+RECENT_ARCHIVES = 3
 
 
 def content_key(doc: Document) -> str:
@@ -77,8 +79,10 @@ class JorfSpider(BaseSpider):
         self.deletions: list[tuple[str, list[str]]] = []
         self.yielded_in: dict[str, str] = {}  # JORFTEXT → last archive that carried it
         self.archive_urls: dict[str, str] = {}
-        self.sommaires: dict[str, dict] = {}  # JORFCONT → parsed sommaire, read this run
-        self.previous: dict[str, dict] = {}  # JORFTEXT → {"extra", "key"} yielded this run
+        # sommaires of the last archives read (a mid-day correction re-delivers texts of the
+        # night's JO without its sommaire); bounded: a backfill reads hundreds of JOs
+        self.recent_sommaires: list[dict[str, dict]] = []
+        self.previous: dict[str, dict] = {}  # JORFTEXT → slim {"extra", "key"} yielded this run
         self._db = None
 
     # ------------------------------------------------------------ state (database)
@@ -149,8 +153,8 @@ class JorfSpider(BaseSpider):
         name = response.meta["archive"]
         result = jorf_archive.read_archive(name, response.body, max_member=self.max_member,
                                            max_total=self.max_total,
-                                           known_sommaires=self.sommaires)
-        self.sommaires.update(result.sommaires)
+                                           known_sommaires=self.known_sommaires())
+        self.recent_sommaires = (self.recent_sommaires + [result.sommaires])[-RECENT_ARCHIVES:]
         for err in result.errors:
             yield self.error(err["reason"], url=response.url, record_id=err["record_id"],
                              detail=f"{name}: {err['detail']}")
@@ -174,16 +178,23 @@ class JorfSpider(BaseSpider):
         """The stored version of a text: {"extra", "key"} (None when never stored)."""
         if self._db is None:
             self._db = dbm.connect(self.db_path())
-        row = self._db.execute(
+        rows = self._db.execute(
             "select url, title, text, parts, published_on, doc_type, authority, extra "
-            "from documents where id = ?", [doc_id]).fetchone()
-        if row is None:
+            "from documents where id = ?", [doc_id]).fetchall()
+        if not rows:
             return None
+        row = rows[0]
         extra = json.loads(row[7] or "{}")
         doc = Document(source=self.source, source_id=doc_id.split(":", 1)[1], url=row[0],
                        title=row[1], text=row[2], parts=json.loads(row[3] or "[]"),
                        published_on=row[4], doc_type=row[5], authority=row[6], extra=extra)
         return {"extra": extra, "key": content_key(doc)}
+
+    def known_sommaires(self) -> dict[str, dict]:
+        known: dict[str, dict] = {}
+        for sommaires in self.recent_sommaires:
+            known.update(sommaires)
+        return known
 
     def settle(self, doc: Document) -> Document:
         """Reconcile a text with the version already stored (or yielded earlier this run):
@@ -194,19 +205,20 @@ class JorfSpider(BaseSpider):
         - a re-delivery that says the same thing keeps the stored provenance (archive,
           archive_kind), so the row is left unchanged (no spurious update)."""
         before = self.previous.get(doc.source_id) or self.stored(doc.id)
-        if before is not None:
-            extra, old = doc.extra, before["extra"]
-            if not extra.get("rubric") and old.get("rubric") and (
-                    old.get("jo_id") == extra.get("jo_id")):
-                extra["rubric"] = old["rubric"]
-            if "reinjected" in old:
-                extra["reinjected"] = bool(old["reinjected"])
-            if content_key(doc) == before["key"]:
-                for key in PROVENANCE:
-                    if key in old:
-                        extra[key] = old[key]
-        self.previous[doc.source_id] = {"extra": copy.deepcopy(doc.extra),
-                                        "key": content_key(doc)}
+        extra = doc.extra
+        old = before["extra"] if before else {}
+        if not extra.get("rubric") and old.get("rubric") and (
+                old.get("jo_id") == extra.get("jo_id")):
+            extra["rubric"] = old["rubric"]
+        key = content_key(doc)  # provenance aside: unaffected by what follows
+        if "reinjected" in old:
+            extra["reinjected"] = bool(old["reinjected"])
+        if before and key == before["key"]:
+            for name in PROVENANCE:
+                if name in old:
+                    extra[name] = old[name]
+        self.previous[doc.source_id] = {
+            "extra": {k: extra[k] for k in SETTLED if k in extra}, "key": key}
         return doc
 
     def archive_failed(self, failure):

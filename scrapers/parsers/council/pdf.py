@@ -11,11 +11,13 @@ streams inflate to hundreds of megabytes).
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ class PdfText:
     page_count: int = 0
     needs_ocr: bool = False
     ocr: bool = False
+    ocr_tried: bool = False       # OCR ran (successfully or not): no point in trying again
     extractor: str = "pypdfium2"
 
 
@@ -122,8 +125,19 @@ def _plumber_pages(data: bytes) -> list[str]:
         return [_clean(p.extract_text(layout=True) or "") for p in pdf.pages]
 
 
+def ocrmypdf_command() -> list[str] | None:
+    """The ocrmypdf of this Python first (the `ocr` extra in the venv, found even when the
+    venv's bin/ is not on PATH, as under `.venv/bin/technoveille`), else the one on PATH."""
+    beside = Path(sys.executable).with_name("ocrmypdf")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("ocrmypdf")
+    return [found] if found else None
+
+
+@functools.lru_cache(maxsize=1)
 def ocr_available() -> bool:
-    if not (shutil.which("ocrmypdf") and shutil.which("tesseract")):
+    if not (ocrmypdf_command() and shutil.which("tesseract")):
         return False
     try:
         langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
@@ -136,16 +150,20 @@ def ocr_available() -> bool:
 def ocr(data: bytes, timeout: int = 600) -> str | None:
     """Text of a scanned PDF through ocrmypdf (Tesseract, French); None on failure."""
     with tempfile.TemporaryDirectory() as tmp:
-        src, out, sidecar = Path(tmp, "in.pdf"), Path(tmp, "out.pdf"), Path(tmp, "out.txt")
+        src, sidecar = Path(tmp, "in.pdf"), Path(tmp, "out.txt")
         src.write_bytes(data)
-        cmd = ["ocrmypdf", "-l", "fra", "--skip-text", "--sidecar", str(sidecar), "--quiet",
-               str(src), str(out)]
+        # --force-ocr: the page is rasterised and read even when it carries a few characters
+        # of text (a préfecture stamp on a scan); --skip-text would leave such pages unread
+        # and write « [OCR skipped on page(s) 1] » as their text. Only the text is kept.
+        cmd = [*(ocrmypdf_command() or ["ocrmypdf"]), "-l", "fra", "--force-ocr",
+               "--output-type", "none", "--sidecar", str(sidecar), "--quiet", str(src), "-"]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
         except (OSError, subprocess.SubprocessError) as exc:
             logger.warning("OCR failed: %s", exc)
             return None
-        return sidecar.read_text(encoding="utf-8", errors="replace")
+        text = sidecar.read_text(encoding="utf-8", errors="replace")
+        return re.sub(r"\[OCR skipped on page\(s\) [\d\-, ]+\]", "", text)
 
 
 def extract(data: bytes, *, layout: bool = False, max_bytes: int = MAX_BYTES,
@@ -166,6 +184,7 @@ def extract(data: bytes, *, layout: bool = False, max_bytes: int = MAX_BYTES,
     if chars < MIN_CHARS_PER_PAGE * max(1, len(pages)):
         result.needs_ocr = True
         if try_ocr and ocr_available():
+            result.ocr_tried = True
             ocr_text = ocr(data)
             if ocr_text and ocr_text.strip():
                 result.text, result.ocr, result.extractor = _clean(ocr_text).strip(), True, "ocrmypdf"

@@ -176,3 +176,17 @@ def test_deletion_list():
                                           "JORFARTI000056003047"]
     assert jorf.parse_deletions(b"\n  \njunk line\nfoo/JORFTEXT000000000009.xml\n") == [
         "JORFTEXT000000000009"]
+
+
+def test_identical_unnumbered_articles_keep_their_own_position():
+    """Two byte-identical unnumbered ARTICLE elements (copies happen in annexes) are two
+    parts, each labelled by its own position."""
+    from tests.scrapers import jorf_shapes as S
+
+    journal = S.jo("JORFCONT000057300001", "0260", "2026-11-09")
+    same = S.article("JORFARTI000057300011", "", "<p>\n<br/>Tableau : voir annexe.</p>")
+    data = S.texte("JORFTEXT000057300010", journal,
+                   S.article("JORFARTI000057300010", "1er", "<p>Premier.</p>") + same + same)
+    doc = jorf.parse_text(data)
+    assert [p["label"] for p in doc["parts"]] == [
+        "Article 1er", "Article (sans numéro, 2)", "Article (sans numéro, 3)"]

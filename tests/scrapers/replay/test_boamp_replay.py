@@ -94,6 +94,8 @@ def test_invalid_json_page():
     ("dateparution=date'2026-11-04' and famille='JOUE'", None),
     ("dateparution=date'2026-11-04' and nature IN ('ATTRIBUTION','RECTIFICATIF')", 2),
     ("dateparution=date'2026-11-04' and not famille in ('JOUE','FNS','MAPA','DSP','DIVERS')", 0),
+    ("dateparution=date'2026-11-04' and not (famille in ('JOUE','FNS','MAPA','DSP','DIVERS'))", 0),
+    ("dateparution=date'2026-11-04' and not (famille in ('FNS','MAPA','DSP','DIVERS'))", None),
     ("annonce_lie is not null", 4),
 ])
 def test_where_parsing(where, count):

@@ -5,6 +5,10 @@ import json
 import sqlite3
 import urllib.request
 
+import pytest
+
+from scrapers.parsers.council import pdf
+from scrapers.parsers.council.urls import url_id
 from tests.conftest import run_cli
 
 
@@ -66,6 +70,23 @@ def test_crawl_stores_documents_items_and_errors(tv_env, replay_server):
             "scdl-bad-date"} <= errors
     # latin-1 page declared UTF-8 still crawled
     assert any(r[2] == "2025-12-08" for r in docs.values())
+    # scans: the blank one is a needs-ocr error; the readable one is OCR'd when the tools
+    # are installed (`make test` installs them: make ocr-deps)
+    scans = dict(rows(db, "select url, extra from documents where url like '%/files/D08.pdf' "
+                          "or url like '%/files/D10.pdf'"))
+    blank = json.loads(next(v for k, v in scans.items() if k.endswith("D10.pdf")))
+    assert blank["needs_ocr"] and not blank.get("ocr")
+    scan_text, scan_extra, flagged = rows(db, "select text, extra, flagged from documents "
+                                              "where url like '%/files/D08.pdf'")[0]
+    needs_ocr = {r[0] for r in rows(db, "select record_id from crawl_errors where reason = 'needs-ocr'")}
+    scan_id = {name: "valmont-ville:" + url_id(f"{replay_server}/councils/valmont/files/{name}.pdf")
+               for name in ("D08", "D10")}
+    if pdf.ocr_available():
+        assert json.loads(scan_extra)["ocr"] and "Reconnaissance faciale" in scan_text and flagged
+        assert needs_ocr == {scan_id["D10"]}
+    else:
+        assert json.loads(scan_extra)["needs_ocr"] and not scan_text.strip()
+        assert needs_ocr == {scan_id["D08"], scan_id["D10"]}
 
 
 def test_rerun_downloads_nothing_unchanged_and_leaves_db_unchanged(tv_env, replay_server):
@@ -117,3 +138,77 @@ def test_broken_registry_is_reported(tv_env, tmp_path):
     proc = run_cli(["crawl", "council"], dict(tv_env, COUNCILS_FILE=str(registry)), check=False)
     assert proc.returncode != 0
     assert "kind" in proc.stderr and "ftp" in proc.stderr
+
+
+def test_dates_in_link_text_types_from_headers_and_per_council_dedup(tv_env, replay_server, tmp_path):
+    """A SPIP table configured in 5 lines of YAML: the séance date is only in each link's
+    text (two séances in one row), « Télécharger le document » is typed by the PDF's own
+    header, « (PDF – 182 Ko) » is not part of the title, the PV numbered « Délibération
+    D2026-40 / Objet : » is split into its délibérations, and Fontclair's PDF republished by
+    Saint-Aubin is stored for both bodies."""
+    registry = tmp_path / "registry.yml"
+    registry.write_text(f"""
+councils:
+  - id: fontclair-ville
+    name: Commune de Fontclair
+    kind: scdl
+    url: {replay_server}/councils/fontclair/deliberations.csv
+  - id: saint-aubin
+    name: Mairie de Saint-Aubin-des-Prés
+    kind: site
+    url: {replay_server}/councils/saint-aubin/spip.php?rubrique7
+""", encoding="utf-8")
+    env = dict(tv_env, COUNCILS_FILE=str(registry))
+    db = env["TECHNOVEILLE_DB"]
+    run_cli(["crawl", "council"], env)
+    docs = {r[0]: r[1:] for r in rows(db, "select url, doc_type, published_on, title, parts, sha256 "
+                                          "from documents where source_id like 'saint-aubin:%'")}
+    base = f"{replay_server}/councils/saint-aubin/IMG/pdf/"
+    assert {u[len(base):]: (d[0], d[1]) for u, d in docs.items()} == {
+        "pv_cm_121026.pdf": ("procès-verbal", "2026-10-12"),
+        "doc_8812.pdf": ("délibération", "2026-10-12"),        # type and date from the PDF header
+        "delib_2026_12.pdf": ("délibération", "2026-10-12"),   # date from the link text only
+        "convention_hyperviseur.pdf": ("délibération", "2026-02-16"),
+        "cr_cm_011225.pdf": ("compte rendu", "2025-12-01"),    # two séances in one row
+        "pv_cm_031125.pdf": ("procès-verbal", "2025-11-03"),
+    }
+    pv = docs[base + "pv_cm_121026.pdf"]
+    assert pv[2] == "Procès-verbal de la séance du 12 octobre 2026"
+    assert docs[base + "delib_2026_12.pdf"][2] == "Délibération n° 2026-12 du 12 octobre 2026"
+    assert [p["label"][:8] for p in json.loads(pv[3])] == ["D2026-40", "D2026-41", "D2026-42"]
+    hits = rows(db, "select distinct h.part_label from hits h join documents d on d.id = h.document_id "
+                    "where d.url = ?", [base + "pv_cm_121026.pdf"])
+    assert hits and all(h[0].startswith("D2026-42 – Vidéoprotection") for h in hits)
+    shared = rows(db, "select source_id from documents where sha256 = ?",
+                  [docs[base + "convention_hyperviseur.pdf"][4]])
+    assert sorted(r[0].split(":")[0] for r in shared) == ["fontclair-ville", "saint-aubin"]
+    # the 2025 documents, dated by their link text only, are old: not even asked again
+    before_db, before = snapshot(db), stats(replay_server)
+    run_cli(["crawl", "council"], env)
+    after = stats(replay_server)
+    asked = {k for k in after if after[k] != before.get(k, 0) and "/saint-aubin/IMG/" in k}
+    assert not [k for k in asked if k.startswith("200 ")], asked
+    assert not [k for k in asked if "031125" in k or "011225" in k], asked
+    assert snapshot(db) == before_db
+
+
+@pytest.mark.skipif(not pdf.ocr_available(), reason="ocrmypdf + tesseract-fra not installed (make ocr-deps)")
+def test_scans_stored_before_ocr_was_installed_are_read_once_it_is(tv_env, replay_server, tmp_path):
+    db = tv_env["TECHNOVEILLE_DB"]
+    no_ocr = dict(tv_env, PATH=str(tmp_path))          # no tesseract on PATH: OCR unavailable
+    run_cli(["crawl", "council", "-a", "city=valmont-ville", "--since", "2025-01-01"], no_ocr)
+    query = "select text, extra from documents where url like '%/files/D08.pdf'"
+    text, extra = rows(db, query)[0]
+    assert not text.strip() and json.loads(extra)["needs_ocr"] and not json.loads(extra)["ocr_tried"]
+    before = stats(replay_server)
+    run_cli(["crawl", "council", "-a", "city=valmont-ville", "--since", "2025-01-01"], tv_env)
+    text, extra = rows(db, query)[0]
+    assert "Reconnaissance faciale" in text and json.loads(extra)["ocr"]
+    # the blank scan was tried once: a third crawl downloads neither scan again
+    middle = stats(replay_server)
+    assert middle.get("200 /councils/valmont/files/D08.pdf", 0) == before.get("200 /councils/valmont/files/D08.pdf", 0) + 1
+    run_cli(["crawl", "council", "-a", "city=valmont-ville", "--since", "2025-01-01"], tv_env)
+    after = stats(replay_server)
+    for name in ("D08", "D10"):
+        key = f"200 /councils/valmont/files/{name}.pdf"
+        assert after.get(key, 0) == middle.get(key, 0), key

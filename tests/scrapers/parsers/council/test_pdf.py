@@ -43,10 +43,46 @@ def test_image_only_pdf_needs_ocr(monkeypatch):
     assert result.needs_ocr and not result.ocr and result.text.strip() == ""
 
 
-@pytest.mark.skipif(not pdf.ocr_available(), reason="ocrmypdf + tesseract-fra not installed")
-def test_ocr_when_installed():
-    result = pdf.extract(council_pdfs.image_pdf("RECONNAISSANCE FACIALE"))
-    assert result.ocr and "RECONNAISSANCE" in result.text.upper()
+SCAN = """VILLE DE VALMONT-LES-BAINS
+Séance du samedi 28 mars 2026
+D08-2026_027 - Reconnaissance faciale
+Le conseil municipal approuve l'expérimentation de la vidéoprotection."""
+
+needs_ocr_tools = pytest.mark.skipif(not pdf.ocr_available(),
+                                     reason="ocrmypdf + tesseract-fra not installed (make ocr-deps)")
+
+
+@needs_ocr_tools
+def test_ocr_reads_french_from_an_image_only_pdf():
+    data = council_pdfs.image_pdf(SCAN)
+    assert pdf.extract(data, try_ocr=False).text.strip() == ""      # really no text layer
+    result = pdf.extract(data)
+    assert result.ocr and result.needs_ocr and result.extractor == "ocrmypdf"
+    assert squash(result.text) == squash(SCAN)                       # accents included
+
+
+@needs_ocr_tools
+def test_ocr_replaces_a_stamp_only_text_layer():
+    """A scan carrying a few characters of text (a stamp) is OCR'd whole, not skipped
+    (ocrmypdf --skip-text would return « [OCR skipped on page(s) 1] »)."""
+    data = council_pdfs.image_pdf(SCAN, stamp="AR 035-2026")
+    assert pdf.extract(data, try_ocr=False).text.strip() == "AR 035-2026"
+    result = pdf.extract(data)
+    assert result.ocr and "OCR skipped" not in result.text
+    assert "Séance du samedi 28 mars 2026" in result.text and "vidéoprotection" in result.text
+
+
+def test_ocrmypdf_found_beside_the_interpreter_without_path(monkeypatch, tmp_path):
+    """`.venv/bin/technoveille` runs without the venv's bin/ on PATH: the `ocr` extra
+    installed in the venv must still be found."""
+    fake_python = tmp_path / "bin" / "python"
+    fake_python.parent.mkdir()
+    (tmp_path / "bin" / "ocrmypdf").write_text("#!/bin/sh\n")
+    monkeypatch.setattr(pdf.sys, "executable", str(fake_python))
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert pdf.ocrmypdf_command() == [str(tmp_path / "bin" / "ocrmypdf")]
+    (tmp_path / "bin" / "ocrmypdf").unlink()
+    assert pdf.ocrmypdf_command() is None
 
 
 @pytest.mark.parametrize("data, reason", [
