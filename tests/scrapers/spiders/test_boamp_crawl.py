@@ -24,7 +24,10 @@ def snapshot(path):
         cols = [r[1] for r in conn.execute(f"pragma table_info({table})") if r[1] not in VOLATILE]
         out[table] = sorted(conn.execute(f"select {', '.join(cols)} from {table}").fetchall(),
                             key=repr)
-    out["fts"] = sorted(conn.execute("select rowid, title from documents_fts").fetchall(), key=repr)
+    # rowids follow arrival order, which concurrent requests make arbitrary: compare by id
+    out["fts"] = sorted(conn.execute(
+        "select d.id, f.title, f.text from documents_fts f join documents d on d.rowid = f.rowid"
+    ).fetchall(), key=repr)
     out["errors"] = sorted(conn.execute(
         "select source, record_id, url, reason from crawl_errors").fetchall(), key=repr)
     conn.close()
