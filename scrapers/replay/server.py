@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 logger = logging.getLogger(__name__)
 
 SOURCE_MODULES = ("boamp", "jorf", "piste", "council")
+ROBOTS_TXT = b"User-agent: *\nDisallow: /councils/interdit/\n"
 
 
 def source_modules():
@@ -69,7 +70,11 @@ class ReplayHandler(BaseHTTPRequestHandler):
                     status, headers, body = 500, {"Content-Type": "text/plain"}, repr(exc).encode()
                 break
         else:
-            if parts.path == "/":
+            if parts.path == "/robots.txt":
+                # one host for every replayed source: a city path is disallowed so that the
+                # robots.txt rules of city websites can be exercised
+                status, headers, body = 200, {"Content-Type": "text/plain"}, ROBOTS_TXT
+            elif parts.path == "/":
                 listing = "\n".join(prefix for prefix, _ in self.routes)
                 status, headers, body = 200, {"Content-Type": "text/plain"}, listing.encode()
             else:

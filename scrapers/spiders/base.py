@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterator
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -76,6 +77,10 @@ class BaseSpider(scrapy.Spider):
             response = failure.value.response
             reason = f"http-{response.status}"
             detail = response.text[:500] if hasattr(response, "text") else None
+        elif failure.check(IgnoreRequest):
+            message = str(failure.value)
+            reason = "robots-forbidden" if "robots" in message.lower() else "request-ignored"
+            detail = message
         elif failure.check(DNSLookupError):
             reason, detail = "dns-error", str(failure.value)
         elif failure.check(TimeoutError, TCPTimedOutError):
