@@ -14,7 +14,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from pipelines import db as dbm
 from scrapers.items import CrawlError
+from technoveille import config
 
 
 def parse_day(value: str | date | None) -> date | None:
@@ -58,6 +60,17 @@ class BaseSpider(scrapy.Spider):
         while day <= until:
             yield day
             day += timedelta(days=1)
+
+    # ------------------------------------------------------------ incremental state
+    def db_path(self):
+        """The database this crawl stores into (TECHNOVEILLE_DB setting or variable). Spiders
+        only read it for incremental state (archives done, ETags, known documents) and write
+        nothing but `state` rows; documents go through the pipelines."""
+        settings = getattr(self, "settings", None)
+        return (settings.get("TECHNOVEILLE_DB") if settings else None) or config.db_path()
+
+    def open_state_db(self):
+        return dbm.connect(self.db_path())
 
     # ------------------------------------------------------------ errors
     def error(self, reason: str, url: str | None = None, record_id: str | None = None,

@@ -33,7 +33,6 @@ from scrapers.parsers.council import classify, dates, items, pdf, scdl
 from scrapers.parsers.council.registry import Council, Level, load, select
 from scrapers.parsers.council.urls import normalise_url, url_id
 from scrapers.spiders.base import BaseSpider
-from technoveille import config
 
 MB = 1024 * 1024
 ITEMISED = {"procès-verbal", "liste des délibérations", "ordre du jour", "compte rendu",
@@ -85,7 +84,7 @@ class CouncilSpider(BaseSpider):
     @property
     def db(self):
         if self._db is None:
-            self._db = dbm.connect(config.db_path())
+            self._db = self.open_state_db()
             self.state = {r[0][len(STATE_PREFIX):]: json.loads(r[1]) for r in self._db.execute(
                 "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
             self.known_ids = {r[0] for r in self._db.execute(

@@ -86,11 +86,9 @@ class JorfSpider(BaseSpider):
         self._db = None
 
     # ------------------------------------------------------------ state (database)
-    def db_path(self):
-        return self.settings.get("TECHNOVEILLE_DB") or config.db_path()
 
     def load_state(self) -> tuple[set[str], str | None]:
-        db = dbm.connect(self.db_path())
+        db = self.open_state_db()
         try:
             names = {row[0][len(STATE_PREFIX):] for row in db.execute(
                 "select key from state where key like ?", [STATE_PREFIX + "%"])}
@@ -177,7 +175,7 @@ class JorfSpider(BaseSpider):
     def stored(self, doc_id: str) -> dict | None:
         """The stored version of a text: {"extra", "key"} (None when never stored)."""
         if self._db is None:
-            self._db = dbm.connect(self.db_path())
+            self._db = self.open_state_db()
         rows = self._db.execute(
             "select url, title, text, parts, published_on, doc_type, authority, extra "
             "from documents where id = ?", [doc_id]).fetchall()
@@ -232,7 +230,7 @@ class JorfSpider(BaseSpider):
             self._db = None
         if not self.done and not self.deletions:
             return
-        db = dbm.connect(self.db_path())
+        db = self.open_state_db()
         try:
             with db.atomic():
                 self.apply_deletions(db)

@@ -124,7 +124,7 @@ class LegifranceSpider(BaseSpider):
                                 "la voie API Légifrance est ignorée (les archives DILA du "
                                 "spider jorf suffisent).")
             return
-        db = dbm.connect(self.settings.get("TECHNOVEILLE_DB") or config.db_path())
+        db = self.open_state_db()
         try:
             if not self.refetch:
                 self.known = {r[0] for r in db.execute(
@@ -224,7 +224,7 @@ class LegifranceSpider(BaseSpider):
                 if ref and jo in self.jo_ok and jo not in self.jo_failed}
         if not done or reason != "finished":
             return
-        db = dbm.connect(self.settings.get("TECHNOVEILLE_DB") or config.db_path())
+        db = self.open_state_db()
         try:
             with db.atomic():
                 for jo, ref in done.items():

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 from scrapers.replay.server import demo_setup, serve_in_thread
-from technoveille import config
 from technoveille.commands.crawl import enabled_sources
 
 

@@ -1,6 +1,5 @@
 """The public site through Datasette's own client: French metadata, FTS without accents,
 hits with highlighted snippets, canned queries, Atom feed, archive route, no download."""
-import json
 
 import pytest
 import yaml

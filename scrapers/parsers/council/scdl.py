@@ -14,7 +14,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Iterable
 
 REQUIRED = ("delib_id", "delib_date", "delib_objet")

@@ -1,7 +1,6 @@
 """Empty, huge, binary and invalid input never crash the matcher."""
 from __future__ import annotations
 
-import os
 import random
 import time
 
