@@ -2,6 +2,7 @@
 every enabled source, publish."""
 from __future__ import annotations
 
+import fcntl
 import sys
 
 from pipelines import db as dbm
@@ -19,6 +20,19 @@ def register(sub):
 
 
 def run(args) -> int:
+    lock_path = config.db_path().with_suffix(".update.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"technoveille: une mise à jour est déjà en cours ({lock_path}) ; rien à faire",
+                  file=sys.stderr)
+            return 3
+        return _update(args)
+
+
+def _update(args) -> int:
     try:
         matcher = load_matcher(config.keywords_path())
     except VocabularyError as exc:

@@ -81,3 +81,15 @@ def test_update_rematches_when_keywords_changed(crawled):
     assert hits_for(env["TECHNOVEILLE_DB"], NEW_TERM) >= 2
     out = run_cli(["update", "--no-publish"], env).stdout
     assert "keywords.yml a changé" not in out
+
+
+def test_update_refuses_to_overlap_a_running_update(crawled):
+    import fcntl
+    from pathlib import Path
+
+    env, _ = crawled
+    lock = Path(env["TECHNOVEILLE_DB"]).with_suffix(".update.lock")
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        proc = run_cli(["update"], dict(env, TECHNOVEILLE_SOURCES="boamp"), check=False)
+    assert proc.returncode == 3 and "déjà en cours" in proc.stderr
