@@ -161,3 +161,11 @@ async def test_document_page_shows_links_both_ways(ds, snapshot):
                             "on t.id = l.target_id limit 1").fetchone()
     r = await ds.client.get(f"/document/{link['target_id']}")
     assert f'href="/document/{link["document_id"]}"' in r.text
+
+
+async def test_atom_feed_filters_by_source(ds, snapshot):
+    r = await ds.client.get("/technoveille/flux.atom?source=jorf&theme=")
+    assert r.status_code == 200  # this snapshot has BOAMP only: a valid feed with one notice
+    assert r.text.count("<entry>") == 1 and "Aucun document signalé" in r.text
+    r = await ds.client.get("/technoveille/flux.atom?source=boamp&theme=video")
+    assert "<entry>" in r.text
