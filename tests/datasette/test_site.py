@@ -169,3 +169,12 @@ async def test_atom_feed_filters_by_source(ds, snapshot):
     assert r.text.count("<entry>") == 1 and "Aucun document signalé" in r.text
     r = await ds.client.get("/technoveille/flux.atom?source=boamp&theme=video")
     assert "<entry>" in r.text
+
+
+async def test_search_page_without_query_or_with_junk_shows_no_error(ds):
+    for url in ("/technoveille/recherche", "/technoveille/recherche?q=%22vid%C3%A9o",
+                "/technoveille/recherche?q=l%27%C5%93uvre+OR"):
+        r = await ds.client.get(url)
+        assert r.status_code == 200 and "message-error" not in r.text, url
+    r = await ds.client.get("/technoveille/recherche.json?q=vid%C3%A9o-protection&_shape=array")
+    assert r.json(), "« vidéo-protection » typed with its hyphen still finds documents"
