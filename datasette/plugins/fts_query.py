@@ -3,7 +3,8 @@ search page never answers with « fts5: syntax error ».
 
 Kept: "phrases", prefix*, OR / AND / NOT / NEAR(...), parentheses when balanced.
 Repaired: an unpaired quote or parenthesis is dropped; punctuation inside words (l'œuvre,
-vidéo-protection, L.242-5) makes a phrase of the pieces; œ/æ are spelled out like the index.
+L.242-5) makes a phrase of the pieces; a hyphenated word also matches its joined spelling
+(vidéo-protection → "vidéo protection" OR vidéoprotection); œ/æ are spelled out like the index.
 Empty input matches nothing (instead of an error)."""
 import re
 
@@ -53,7 +54,13 @@ def fts_query(q):
         if len(words) == 1:
             out.append(words[0] + ("*" if prefix else ""))
         else:
-            out.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
+            star = "*" if prefix else ""
+            phrase = '"' + " ".join(words) + '"' + star
+            if re.fullmatch(r"[\w]+(?:[-‐‑][\w]+)+\*?", token):
+                # vidéo-protection: also the joined spelling, vidéoprotection
+                out.append(f'({phrase} OR {"".join(words)}{star})')
+            else:
+                out.append(phrase)
     # an operator needs a term on each side
     cleaned = []
     for token in out:

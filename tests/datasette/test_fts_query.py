@@ -15,15 +15,16 @@ def fts():
     conn.execute("create virtual table t using fts5(body, tokenize='unicode61 remove_diacritics 2')")
     for body in ["Extension de la vidéo-protection urbaine", "Acquisition de drones",
                  "l'oeuvre de la commission", "article L. 242-5 du code de la sécurité intérieure",
-                 "caméras installées sur des aéronefs"]:
+                 "caméras installées sur des aéronefs", "videoprotection du parking"]:
         conn.execute("insert into t values (?)", [body])
     return lambda q: [r[0] for r in conn.execute("select body from t where t match ?", [fts_query(q)])]
 
 
 @pytest.mark.parametrize("typed, expected", [
     ("drone*", ["Acquisition de drones"]),
-    ("videoprotection OR drones", ["Acquisition de drones"]),
-    ("vidéo-protection", ["Extension de la vidéo-protection urbaine"]),
+    ("videoprotection OR drones", ["Acquisition de drones", "videoprotection du parking"]),
+    ("vidéo-protection", ["Extension de la vidéo-protection urbaine", "videoprotection du parking"]),
+    ("vidéoprotection", ["videoprotection du parking"]),
     ('"installées sur des aéronefs"', ["caméras installées sur des aéronefs"]),
     ("l'œuvre", ["l'oeuvre de la commission"]),
     ("L.242-5", ["article L. 242-5 du code de la sécurité intérieure"]),
