@@ -6,6 +6,8 @@ Tier rules (per part, see docs/keywords.md):
 - B: counts when the same part (or the title, or for a text without parts a window of
   WINDOW characters around the hit) holds a context term of the theme or a global one, or a
   second A/B term; and holds no suppressor of the theme. Suppressors win over context.
+  When the document holds no suppressor of the theme at all, context and second terms are
+  looked for in the whole document (not for acronyms, which keep their local context).
 - C: never flags; adds to the theme score.
 Hits of a theme that overlap in one field are one occurrence: the best tier, then the
 longest, is kept.
@@ -76,6 +78,7 @@ class _Cand:
     end: int
     fld: "_Field"
     part: "_Field | None" = None   # text hit inside the label of this part
+    alone: bool = False     # covers a same-theme B hit that needs no context
 
 
 class _Field:
@@ -87,6 +90,11 @@ class _Field:
         self.ctx: list[tuple] = []    # (theme|None, start|None, end|None)
         self.sup: list[tuple] = []    # (theme, term, start|None, end|None)
         self.ab: list[_Cand] = []     # A/B candidates kept (evidence for other B hits)
+
+
+def near_alternatives(side: str) -> list[str]:
+    """« anticip* / prévoir » → ["anticip*", "prévoir"]."""
+    return [a.strip() for a in side.split("/") if a.strip()]
 
 
 def _stems(t) -> frozenset:
@@ -129,8 +137,12 @@ class Matcher:
 
         for i, t in enumerate(self.entries):
             if t.mode == "near":
-                add(t.near[0], (i, NEAR_A), inflect=t.variants)
-                add(t.near[1], (i, NEAR_B), inflect=t.variants)
+                # each side: alternatives separated by « / », a trailing « * » = prefix
+                for side, role in ((t.near[0], NEAR_A), (t.near[1], NEAR_B)):
+                    for alt in near_alternatives(side):
+                        pre = alt.endswith("*")
+                        add(alt.rstrip("*").strip(), (i, role), prefix=pre,
+                            inflect=t.variants)
             elif t.mode == "acronym":
                 forms = {t.text}
                 if "-" in t.text:
@@ -166,25 +178,31 @@ class Matcher:
             if start and c[start - 1] in _WORD:
                 continue
             right_ok = end + 1 >= n or c[end + 1] not in _WORD
+            stop = end + 1
             for ei, role, prefix in payload:
                 if not (prefix or right_ok):
                     continue
+                if prefix and stop == end + 1:
+                    # a prefix hit covers its whole word (« vidéoprot* » → « VIDÉO-\nPROTECTION »)
+                    while stop < n and c[stop] in _WORD:
+                        stop += 1
+                hit_end = stop if prefix else end + 1
                 if role == MAIN:
                     kind = entries[ei].kind
                     if kind == "term":
-                        main.append((ei, start, end + 1))
+                        main.append((ei, start, hit_end))
                     elif kind == "context":
-                        ctx.append((ei, start, end + 1))
+                        ctx.append((ei, start, hit_end))
                     else:
-                        sup.append((ei, start, end + 1))
+                        sup.append((ei, start, hit_end))
                 elif role == EXCL:
-                    excl.setdefault(ei, []).append((start, end + 1))
+                    excl.setdefault(ei, []).append((start, hit_end))
                 elif role == ACRO:
                     acro_raw.append((ei, start, end + 1))
                 elif role >= EXCL_NEAR:
-                    exn.setdefault(ei, []).append((start, end + 1, role - EXCL_NEAR))
+                    exn.setdefault(ei, []).append((start, hit_end, role - EXCL_NEAR))
                 else:
-                    nears.setdefault(ei, ([], []))[role - 1].append((start, end + 1))
+                    nears.setdefault(ei, ([], []))[role - 1].append((start, hit_end))
         for ei, (alist, blist) in nears.items():
             target = main if entries[ei].kind == "term" else (
                 ctx if entries[ei].kind == "context" else sup)
@@ -339,8 +357,14 @@ class Matcher:
         kept: list[_Cand] = []
         for c in cands:
             theme = entries[c.entry].theme
-            if any(entries[k.entry].theme == theme and k.start < c.end and c.start < k.end
-                   for k in kept):
+            over = next((k for k in kept if entries[k.entry].theme == theme
+                         and k.start < c.end and c.start < k.end), None)
+            if over is not None:
+                # « caméras de vidéoprotection » (B, needs context) keeps the right of
+                # « vidéoprotection » (B, counts alone) to count without context
+                t = entries[c.entry]
+                if t.tier == "B" and not t.needs_context and entries[over.entry].tier == "B":
+                    over.alone = True
                 continue
             kept.append(c)
         # a B/C hit inside a longer A hit of another theme reads as part of that name
@@ -360,8 +384,24 @@ class Matcher:
             f.ab = [c for c in f.cands if entries[c.entry].tier in ("A", "B")]
         doc_fields = [title_f] + ([text_f] if (doc_level and text_f is not None) else [])
 
+        # themes with a suppressor anywhere in the document; for the others a B hit (not an
+        # acronym) may find its context or second term anywhere in the document, not only in
+        # its part or window: the relevant sentence of a long text is rarely next to « police »
+        doc_sup = {s[0] for f in fields for s in f.sup}
+        # same-theme hits, per field: a context word inside one of them is part of a term,
+        # not context (« caméras de surveillance » in the title and again in the text)
+        spans: dict = {}
+        for f in fields:
+            for o in f.cands:
+                spans.setdefault((id(f), entries[o.entry].theme), []).append(o)
+
         def region(c: _Cand):
             """(fields seen whole, (field, lo, hi) window or None)."""
+            t = entries[c.entry]
+            # (not for acronyms: « TES », « TAJ », « CSU » collide with ordinary words and
+            # need their context next to them)
+            if t.theme not in doc_sup and t.mode != "acronym":
+                return fields, None
             if c.fld is title_f:
                 return fields, None
             if c.fld.name == "part":
@@ -396,16 +436,22 @@ class Matcher:
                 if t.tier == "C":
                     pending_c.append(c)
                     continue
-                # (a near(a, b, n) term is its own evidence: its words may be context)
-                own = t.mode != "near"
+                # (a near(a, b, n) term is its own evidence: its words may be context,
+                # unless written with « needs_context: strict »)
+                own = t.mode != "near" or t.strict_context
+                def in_term(z, x):
+                    return x[1] is not None and any(
+                        (own or o is not c) and o.start <= x[1] and x[2] <= o.end
+                        for o in spans.get((id(z), t.theme), ()))
                 has_ctx = any(x[0] in (None, t.theme) and inside(w, x[1], x[2])
                               and not (own and z is c.fld and x[1] is not None
                                        and x[1] < c.end and c.start < x[2])
+                              and not in_term(z, x)
                               for z, w in zones for x in z.ctx)
                 # a second term counts unless it is a B term of the same theme sharing a
                 # word stem (« biométrie » does not confirm « biométrique »)
                 stems = self._stems[c.entry]
-                has_ctx = has_ctx or not t.needs_context
+                has_ctx = has_ctx or not t.needs_context or c.alone
                 has_other = has_ctx or any(
                     o is not c and entries[o.entry].term != t.term
                     and (entries[o.entry].tier == "A" or entries[o.entry].theme != t.theme

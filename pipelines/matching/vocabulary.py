@@ -15,7 +15,9 @@ Format (documented for campaigners in docs/keywords.md):
 
 A term is a string (mode word for one word, phrase for several, prefix when it ends with
 « * », near when written « near(a, b, n) ») or a mapping with one mode key
-(phrase / word / prefix / acronym / near) and options `exclude` (list) and `variants` (bool).
+(phrase / word / prefix / acronym / near) and options `exclude` (list), `variants` (bool)
+and, for B terms, `needs_context` (true / false / strict). Each side of a near() may list
+alternatives separated by « / », each possibly a prefix ending in « * ».
 """
 from __future__ import annotations
 
@@ -51,6 +53,8 @@ class Term:
     exclude_near: list = field(default_factory=list)  # [(word, n)]: veto within n words
     variants: bool = True
     needs_context: bool = True   # B only: false = counts alone unless a suppressor vetoes it
+    strict_context: bool = False  # B only (« needs_context: strict »): the term's own words
+                                  # are never its context (near terms otherwise count them)
 
 
 @dataclass
@@ -134,7 +138,15 @@ def _parse_near(value, path, line, term) -> tuple:
     if not 1 <= dist <= 50:
         raise VocabularyError(path, line, term, "near : la distance doit être entre 1 et 50 mots")
     for x in (a, b):
-        _check_text(x, path, line, "phrase")
+        # a side may list alternatives « a / b » and end a word with « * » (prefix)
+        alts = [y.strip() for y in x.split("/")]
+        if not all(alts):
+            raise VocabularyError(path, line, term, "near : alternative vide autour de « / »")
+        for y in alts:
+            if y.endswith("*"):
+                _check_text(y[:-1].rstrip(), path, line, "prefix")
+            else:
+                _check_text(y, path, line, "phrase")
     return a, b, dist
 
 
@@ -212,12 +224,14 @@ def _entry(node, path, theme, kind, tier) -> Term:
                 t.exclude.append(s)
         if "needs_context" in opts:
             v = _scalar(opts["needs_context"], path, t.term).lower()
-            if v not in ("true", "false", "yes", "no", "oui", "non"):
-                raise VocabularyError(path, line, t.term, "needs_context vaut true ou false")
+            if v not in ("true", "false", "yes", "no", "oui", "non", "strict"):
+                raise VocabularyError(path, line, t.term,
+                                      "needs_context vaut true, false ou strict")
             if tier != "B":
                 raise VocabularyError(path, line, t.term,
                                       "needs_context ne s'applique qu'aux termes B")
-            t.needs_context = v in ("true", "yes", "oui")
+            t.needs_context = v in ("true", "yes", "oui", "strict")
+            t.strict_context = v == "strict"
         if "variants" in opts:
             v = _scalar(opts["variants"], path, t.term).lower()
             if v not in ("true", "false", "yes", "no", "oui", "non"):

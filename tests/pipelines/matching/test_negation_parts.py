@@ -42,9 +42,19 @@ def test_lot_suppressor_stays_in_its_lot(small):
         ("Lot 12", "supprimé par « courants faibles »")]
 
 
-def test_context_in_another_part_does_not_count(small):
+def test_context_in_another_part_counts_without_suppressor(small):
+    # round 5: a B hit finds its context anywhere in a document holding no suppressor
+    # of its theme (the relevant item of long minutes is rarely next to « police »)
     parts = [{"label": "Point 1", "text": "Rapport de la police municipale."},
              {"label": "Point 2", "text": "Installation de vidéoprotection au stade."}]
+    r = small.match(title="Conseil municipal", text="", parts=parts)
+    assert r.flagged and [h.part_label for h in r.hits] == ["Point 2"]
+
+
+def test_context_in_another_part_does_not_count_when_a_suppressor_is_present(small):
+    parts = [{"label": "Point 1", "text": "Rapport de la police municipale."},
+             {"label": "Point 2", "text": "Installation de vidéoprotection au stade."},
+             {"label": "Point 3", "text": "Gymnase : lot courants faibles."}]
     assert not small.match(title="Conseil municipal", text="", parts=parts).flagged
 
 
@@ -68,7 +78,11 @@ def test_parts_not_in_text_ignore_text(small):
 
 
 def test_window_in_long_text_without_parts(small):
+    # without a suppressor of the theme, context anywhere in the text counts (round 5)
     far = "police municipale. " + "x " * 2000 + "installation de vidéoprotection"
-    assert not small.match(text=far).flagged
-    near = "x " * 2000 + "police municipale ; installation de vidéoprotection"
+    assert small.match(text=far).flagged
+    # with one anywhere, the B hit needs its context within the window
+    far_sup = "courants faibles. police municipale. " + "x " * 2000 + "vidéoprotection"
+    assert not small.match(text=far_sup).flagged
+    near = "courants faibles. " + "x " * 2000 + "police municipale ; vidéoprotection"
     assert small.match(text=near).flagged
