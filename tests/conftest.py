@@ -50,3 +50,15 @@ def run_cli(args, env, timeout=300, check=True):
         raise AssertionError(f"technoveille {' '.join(args)} exited {proc.returncode}\n"
                              f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-6000:]}")
     return proc
+
+
+def dict_rows(db, sql, args=()):
+    """Rows of a query on a database file, as dicts (opened and closed per call)."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(sql, args)]
+    finally:
+        con.close()

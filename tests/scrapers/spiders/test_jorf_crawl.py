@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli
+from tests.conftest import dict_rows as rows
 
 DATA = Path(__file__).resolve().parents[3] / "scrapers" / "replay" / "data" / "jorf"
 
@@ -21,14 +21,6 @@ def expected_texts() -> dict[str, int]:
         out[path.stem] = path.read_text(encoding="utf-8").count("<ARTICLE>")
     return out
 
-
-def rows(db: Path, sql: str, args=()):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, args)]
-    finally:
-        con.close()
 
 
 def snapshot(db: Path) -> dict:

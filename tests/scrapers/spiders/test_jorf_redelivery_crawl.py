@@ -16,13 +16,13 @@ import functools
 import json
 import os
 import re
-import sqlite3
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.conftest import run_cli
+from tests.conftest import dict_rows as rows
 from tests.scrapers import jorf_shapes as S
 
 JO = S.jo("JORFCONT000057200001", "0254", "2026-11-02")
@@ -103,14 +103,6 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, fmt, *args):
         Handler.requests.append(self.path)
 
-
-def rows(db, sql, args=()):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, args)]
-    finally:
-        con.close()
 
 
 def snapshot(db) -> dict:

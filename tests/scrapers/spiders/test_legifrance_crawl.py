@@ -4,21 +4,13 @@ archive route, token renewal, and API errors as rows."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import urllib.request
 
 import pytest
 
 from tests.conftest import run_cli
+from tests.conftest import dict_rows as rows
 
-
-def rows(db, sql, args=()):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, args)]
-    finally:
-        con.close()
 
 
 def stats(base):
