@@ -229,7 +229,14 @@ class Matcher:
                     if gap <= limit and (best is None or gap < best[0]):
                         best = (gap, min(a0, b0), max(a1, b1))
                 if best:
-                    target.append((ei, best[1], best[2]))
+                    if entries[ei].backstop:
+                        # the hit is the device word (its theme); a line break (a lot's
+                        # label and its text, a list) ends the sentence too
+                        o0, o1 = ft.to_original(best[1], best[2])
+                        if "\n" not in s[o0:o1]:
+                            target.append((ei, a0, a1))
+                    else:
+                        target.append((ei, best[1], best[2]))
         if exn and main:
             def near_excluded(ei, a0, a1):
                 for x0, x1, j in exn.get(ei, ()):
@@ -352,7 +359,10 @@ class Matcher:
     # ------------------------------------------------------------------ tier rules
     def _dedupe(self, f: _Field) -> list[_Cand]:
         entries = self.entries
-        cands = sorted(f.cands, key=lambda c: (_RANK[entries[c.entry].tier],
+        # a backstop hit ranks after the B terms: when it overlaps a B term of its theme,
+        # that term is shown and counts alone instead (see `alone` below)
+        cands = sorted(f.cands, key=lambda c: (_RANK[entries[c.entry].tier]
+                                                + 0.5 * entries[c.entry].backstop,
                                                 -(c.end - c.start), c.start))
         kept: list[_Cand] = []
         for c in cands:
@@ -374,6 +384,12 @@ class Matcher:
             kept = [c for c in kept if entries[c.entry].tier == "A" or not any(
                 k.start <= c.start and c.end <= k.end and k.end - k.start > c.end - c.start
                 and entries[k.entry].theme != entries[c.entry].theme for k in longer_a)]
+        # a backstop hit whose device word is part of a term of another theme reads as that
+        # term (« caméra » in « caméra aéroportée », « micro » in « micro-drone »)
+        if any(entries[c.entry].backstop for c in kept):
+            kept = [c for c in kept if not entries[c.entry].backstop or not any(
+                k.start < c.end and c.start < k.end and not entries[k.entry].backstop
+                and entries[k.entry].theme != entries[c.entry].theme for k in f.cands)]
         kept.sort(key=lambda c: c.start)
         return kept
 
@@ -381,7 +397,9 @@ class Matcher:
         entries = self.entries
         for f in fields:
             f.cands = self._dedupe(f) if f.cands else []
-            f.ab = [c for c in f.cands if entries[c.entry].tier in ("A", "B")]
+            # (a backstop hit counts for itself, it is no evidence for other B terms)
+            f.ab = [c for c in f.cands if entries[c.entry].tier in ("A", "B")
+                    and not entries[c.entry].backstop]
         doc_fields = [title_f] + ([text_f] if (doc_level and text_f is not None) else [])
 
         # themes with a suppressor anywhere in the document; for the others a B hit (not an

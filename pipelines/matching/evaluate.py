@@ -20,6 +20,9 @@ from . import VocabularyError, load_matcher
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 TARGET_RECALL, TARGET_PRECISION = 0.95, 0.90
+# corpora not tuned on yet: measured and reported, the target is not enforced (the exit code
+# ignores them). Remove a file from here once a tuning round has used it (docs/keywords-eval.md).
+UNSEEN = {"blind9.jsonl"}
 
 
 def load_corpus(path) -> list[dict]:
@@ -95,7 +98,8 @@ def report(name: str, res: dict, out=None, show_errors=False) -> bool:
           f"every expected theme fired)", file=out)
     ok = prec >= TARGET_PRECISION and rec >= TARGET_RECALL
     print(f"target precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL}: "
-          f"{'met' if ok else 'NOT met'}", file=out)
+          f"{'met' if ok else 'NOT met'}"
+          f"{' (unseen corpus: measured, not enforced)' if name in UNSEEN else ''}", file=out)
     if show_errors:
         for e in res["errors"]:
             print(f"  {e['id']}: expected {e['expected']} got {e['got']} hits={e['hits']} "
@@ -118,7 +122,8 @@ def main(argv=None) -> int:
                                    key=lambda p: (p.stem not in ("dev", "heldout"), p.stem))
     ok = True
     for p in paths:
-        ok &= report(Path(p).name, evaluate(matcher, load_corpus(p)), show_errors=args.errors)
+        met = report(Path(p).name, evaluate(matcher, load_corpus(p)), show_errors=args.errors)
+        ok &= met or Path(p).name in UNSEEN
     return 0 if ok else 1
 
 

@@ -3,6 +3,7 @@
 Format (documented for campaigners in docs/keywords.md):
 
     context: [police municipale, gendarmerie, ...]      # global context terms
+    backstop: {distance: 12, purpose: [police*, ...], themes: {video: [caméra*, ...]}}
     themes:
       drones:
         label: Drones
@@ -55,6 +56,7 @@ class Term:
     needs_context: bool = True   # B only: false = counts alone unless a suppressor vetoes it
     strict_context: bool = False  # B only (« needs_context: strict »): the term's own words
                                   # are never its context (near terms otherwise count them)
+    backstop: bool = False    # built from the `backstop:` section (device × purpose near term)
 
 
 @dataclass
@@ -259,6 +261,51 @@ def _key(t: Term) -> tuple:
     return ("text", fold(t.text), t.mode == "prefix")
 
 
+def _words(node, path, what) -> list[tuple[str, int]]:
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise VocabularyError(path, node.start_mark.line + 1, what,
+                              f"backstop : « {what} » attend une liste de mots")
+    out = []
+    for x in node.value:
+        w = _scalar(x, path, what).strip()
+        ln = x.start_mark.line + 1
+        if "/" in w or "," in w:
+            raise VocabularyError(path, ln, w, "backstop : un mot par ligne (ni « / » ni « , »)")
+        if w.endswith("*"):
+            _check_text(w[:-1].rstrip(), path, ln, "prefix")
+        else:
+            _check_text(w, path, ln, "phrase")
+        out.append((w, ln))
+    return out
+
+
+def _backstop(node, path, theme_ids) -> list[Term]:
+    """`backstop: {distance, purpose: [...], themes: {theme: [device words]}}` → one B near
+    term per theme, « device / … , purpose / … , distance », that counts without context
+    (suppressors of the theme still veto it). No plural / feminine forms are generated: each
+    word is found as written (« sons » is not « son »), « mot* » finds every form."""
+    fields = {k: (v, ln) for k, v, ln in _mapping(node, path, "backstop")}
+    for k, (_, ln) in fields.items():
+        if k not in ("distance", "purpose", "themes"):
+            raise VocabularyError(path, ln, k,
+                                  f"clé inconnue « {k} » dans backstop (distance, purpose, themes)")
+    for k in ("purpose", "themes"):
+        if k not in fields:
+            raise VocabularyError(path, node.start_mark.line + 1, "backstop",
+                                  f"backstop : la clé « {k} » manque")
+    dist = _scalar(fields["distance"][0], path, "distance") if "distance" in fields else "12"
+    purpose = " / ".join(w for w, _ in _words(fields["purpose"][0], path, "purpose"))
+    out = []
+    for tid, dnode, tline in _mapping(fields["themes"][0], path, "backstop themes"):
+        if tid not in theme_ids:
+            raise VocabularyError(path, tline, tid, f"backstop : thème inconnu « {tid} »")
+        devices = " / ".join(w for w, _ in _words(dnode, path, tid))
+        a, b, n = _parse_near([devices, purpose, dist], path, tline, f"backstop {tid}")
+        out.append(Term(tid, "term", f"backstop({tid})", "near", "B", tline, near=(a, b, n),
+                        needs_context=False, backstop=True, variants=False))
+    return out
+
+
 def parse(data: bytes, path: str) -> Vocabulary:
     try:
         text = data.decode("utf-8")
@@ -276,8 +323,9 @@ def parse(data: bytes, path: str) -> Vocabulary:
         raise VocabularyError(path, 1, None, "fichier vide")
     top = dict((k, (v, ln)) for k, v, ln in _mapping(root, path, "racine"))
     for k, (_, ln) in top.items():
-        if k not in ("themes", "context", "version"):
-            raise VocabularyError(path, ln, k, f"clé inconnue « {k} » (themes, context)")
+        if k not in ("themes", "context", "version", "backstop"):
+            raise VocabularyError(path, ln, k,
+                                  f"clé inconnue « {k} » (themes, context, backstop)")
     if "themes" not in top:
         raise VocabularyError(path, 1, None, "la clé « themes » manque")
     terms: list[Term] = []
@@ -304,6 +352,8 @@ def parse(data: bytes, path: str) -> Vocabulary:
             terms += _entries(fields["context"], path, tid, "context", None)
         if "suppressors" in fields:
             terms += _entries(fields["suppressors"], path, tid, "suppressor", None)
+    if "backstop" in top:
+        terms += _backstop(top["backstop"][0], path, {t.id for t in themes})
     seen: dict[tuple, Term] = {}
     for t in terms:
         scope = ("term",) if t.kind == "term" else (t.kind, t.theme)

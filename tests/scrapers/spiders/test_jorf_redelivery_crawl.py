@@ -182,8 +182,10 @@ def test_an_unchanged_re_delivery_leaves_the_row_alone(crawled):
 
 def test_hits_name_their_article(crawled):
     hits = rows(crawled["db"], "select * from hits where document_id = ?", [f"jorf:{T1}"])
-    assert {(h["theme"], h["field"], h["part_label"]) for h in hits} == {
-        ("drones", "part", "Article 3")}
+    # the only surveillance wording is in article 3: every hit names it, and drones is among
+    # the themes (the bare « caméras » of the next sentence may add video: same article)
+    assert {(h["field"], h["part_label"]) for h in hits} == {("part", "Article 3")}
+    assert "drones" in {h["theme"] for h in hits}
 
 
 def test_downloads_and_second_run(crawled):
