@@ -157,6 +157,7 @@ class Matcher:
             for j, (word, _n) in enumerate(t.exclude_near):
                 add(word, (i, EXCL_NEAR + j))
         self._stems = [_stems(t) for t in self.entries]
+        self._kinds = [t.kind for t in self.entries]
         self.automaton = ahocorasick.Automaton()
         for k, payload in keys.items():
             self.automaton.add_word(k, (len(k), tuple(payload)))
@@ -172,29 +173,28 @@ class Matcher:
         c = ft.text
         n = len(c)
         entries = self.entries
+        kinds = self._kinds
+        word = _WORD
         main, nears, excl, ctx, sup, acro_raw, exn = [], {}, {}, [], [], [], {}
+        by_kind = {"term": main.append, "context": ctx.append}
+        sup_append = sup.append
         for end, (klen, payload) in self.automaton.iter(c):
             start = end - klen + 1
-            if start and c[start - 1] in _WORD:
+            if start and c[start - 1] in word:
                 continue
-            right_ok = end + 1 >= n or c[end + 1] not in _WORD
-            stop = end + 1
+            after = end + 1
+            right_ok = after >= n or c[after] not in word
+            stop = after
             for ei, role, prefix in payload:
                 if not (prefix or right_ok):
                     continue
-                if prefix and stop == end + 1:
+                if prefix and stop == after:
                     # a prefix hit covers its whole word (« vidéoprot* » → « VIDÉO-\nPROTECTION »)
-                    while stop < n and c[stop] in _WORD:
+                    while stop < n and c[stop] in word:
                         stop += 1
-                hit_end = stop if prefix else end + 1
+                hit_end = stop if prefix else after
                 if role == MAIN:
-                    kind = entries[ei].kind
-                    if kind == "term":
-                        main.append((ei, start, hit_end))
-                    elif kind == "context":
-                        ctx.append((ei, start, hit_end))
-                    else:
-                        sup.append((ei, start, hit_end))
+                    by_kind.get(kinds[ei], sup_append)((ei, start, hit_end))
                 elif role == EXCL:
                     excl.setdefault(ei, []).append((start, hit_end))
                 elif role == ACRO:
