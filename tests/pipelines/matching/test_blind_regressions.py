@@ -10,7 +10,7 @@ import pytest
 from pipelines.matching import VocabularyError, load_matcher
 from pipelines.matching.evaluate import EVAL_DIR, UNSEEN, evaluate, load_corpus
 
-UNSEEN_RECALL_FLOOR = {"blind9.jsonl": 0.72}   # measured 0.727 (32/44) after round 8
+UNSEEN_RECALL_FLOOR = {"blind10.jsonl": 0.76}   # measured 0.762 (32/42) after round 9
 
 RULES = """\
 context:
@@ -183,7 +183,7 @@ def test_blind_corpora_meet_targets(real):
         f = res["flagged"]
         assert f["tp"] / (f["tp"] + f["fp"]) >= 0.90, (path, res["errors"])
         if path.name in UNSEEN:
-            # honest unseen figure (docs/keywords-eval.md, round 8): a floor, not the target
+            # honest unseen figure (docs/keywords-eval.md, round 9): a floor, not the target
             assert f["tp"] / (f["tp"] + f["fn"]) >= UNSEEN_RECALL_FLOOR[path.name], path
             continue
         assert f["tp"] / (f["tp"] + f["fn"]) >= 0.95, (path, res["errors"])
@@ -318,3 +318,44 @@ def test_needs_context_only_for_b_terms(tmp_path):
 ])
 def test_round4_families(real, title, text, flagged):
     assert real.match(title=title, text=text).flagged is flagged
+
+
+# ---------------------------------------------------------------- round 9 (blind9.jsonl)
+
+@pytest.mark.parametrize("text,theme", [
+    # identifying people by a body feature, no context word needed
+    ("Essai d'un programme identifiant les passants d'après les traits du visage.", "biometrie"),
+    ("Projet de caméras reconnaissant les piétons à leur silhouette.", "biometrie"),
+    ("Un logiciel identifierait chaque passant par sa démarche.", "biometrie"),
+    # DNA / fingerprint stores are files and biometrics
+    ("Le ministère de l'intérieur précise la durée de conservation au fichier des empreintes "
+     "génétiques.", "fichiers"),
+    ("Le ministère de l'intérieur précise la durée de conservation au fichier des empreintes "
+     "génétiques.", "biometrie"),
+    ("Les policiers municipaux interrogent le système d'immatriculation des véhicules.",
+     "fichiers"),
+    ("Décret autorisant un logiciel de prise de notes pour les gendarmes en intervention.",
+     "fichiers"),
+    # forecasting participles and data pooling for policing
+    ("Un outil prévoyant les secteurs de cambriolage sera fourni à la police municipale.",
+     "predictif"),
+    ("La plateforme croise les mains courantes et les appels pour la police municipale.",
+     "predictif"),
+    ("Des boîtiers signalent aux policiers les cris ou une vitre brisée.", "son"),
+    ("Des capteurs thermiques avertissent la police nationale des intrusions.", "video"),
+])
+def test_round9_positive_families(real, text, theme):
+    r = real.match(title="", text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Concertation", "Le conseil reconnaît la démarche engagée par les habitants du quartier."),
+    ("Urbanisme", "Le projet redonne un nouveau visage au quartier ; on reconnaît la silhouette "
+     "du beffroi."),
+    ("Dépistage", "Test d'empreinte génétique proposé aux familles par le centre de santé."),
+    ("Budget", "La délibération prévoyant la hausse des tarifs de cantine est adoptée."),
+    ("Mobilités", "Le logiciel agrège les données de fréquentation des bus."),
+])
+def test_round9_false_positive_families(real, title, text):
+    assert not real.match(title=title, text=text).flagged
