@@ -80,15 +80,10 @@ def register(sub):
 
 def check_vocabulary() -> bool:
     """Refuse to crawl with a broken keywords.yml (clear message, nothing started)."""
-    from pipelines.matching import VocabularyError, load_matcher
     from technoveille import config
+    from technoveille.vocabulary import load_or_explain
 
-    try:
-        load_matcher(config.keywords_path())
-    except VocabularyError as exc:
-        print(f"technoveille: vocabulaire invalide, collecte non lancée : {exc}", file=sys.stderr)
-        return False
-    return True
+    return load_or_explain(config.keywords_path(), "collecte non lancée") is not None
 
 
 def run(args) -> int:

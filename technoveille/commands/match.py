@@ -71,13 +71,11 @@ def match_stream(matcher, lines, out, err, explain: bool = False) -> int:
 
 
 def run(args) -> int:
-    from pipelines.matching import VocabularyError, load_matcher
+    from technoveille.vocabulary import load_or_explain
 
-    path = args.keywords or config.keywords_path()
-    try:
-        matcher = load_matcher(path)
-    except VocabularyError as exc:
-        print(f"technoveille match: vocabulaire invalide : {exc}", file=sys.stderr)
+    matcher = load_or_explain(args.keywords or config.keywords_path(), "rien n'a été analysé",
+                              prog="technoveille match")
+    if matcher is None:
         return 2
     if args.file == "-":
         stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")

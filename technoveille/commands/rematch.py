@@ -1,10 +1,9 @@
 """`technoveille rematch`: apply the current keywords.yml to every stored document."""
 from __future__ import annotations
 
-import sys
 
 from pipelines import db as dbm
-from pipelines.matching import VocabularyError, load_matcher
+from technoveille.vocabulary import load_or_explain
 from pipelines.rematch import rematch
 from technoveille import config
 
@@ -24,11 +23,8 @@ def print_report(report) -> None:
 
 
 def run(args) -> int:
-    path = args.keywords or config.keywords_path()
-    try:
-        matcher = load_matcher(path)
-    except VocabularyError as exc:
-        print(f"technoveille: vocabulaire invalide, rien n'a été modifié : {exc}", file=sys.stderr)
+    matcher = load_or_explain(args.keywords or config.keywords_path(), "rien n'a été modifié")
+    if matcher is None:
         return 2
     db = dbm.connect(config.db_path())
     report = rematch(db, matcher)

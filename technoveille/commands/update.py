@@ -6,7 +6,7 @@ import fcntl
 import sys
 
 from pipelines import db as dbm
-from pipelines.matching import VocabularyError, load_matcher
+from technoveille.vocabulary import load_or_explain
 from pipelines.publish import publish
 from pipelines.rematch import needs_rematch, rematch
 from technoveille import config
@@ -33,10 +33,8 @@ def run(args) -> int:
 
 
 def _update(args) -> int:
-    try:
-        matcher = load_matcher(config.keywords_path())
-    except VocabularyError as exc:
-        print(f"technoveille: vocabulaire invalide : {exc}", file=sys.stderr)
+    matcher = load_or_explain(config.keywords_path(), "mise à jour non lancée")
+    if matcher is None:
         return 2
     db = dbm.connect(config.db_path())
     if needs_rematch(db, matcher):
