@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from scrapers.replay.boamp import corpus, scenarios
+from scrapers.replay.boamp import corpus, reset_state, scenarios
 from tests.conftest import ROOT, run_cli
 
 WINDOW = ["--since", "2026-11-02", "--until", "2026-11-04"]
@@ -58,6 +58,7 @@ def crawled(tmp_path_factory, replay_server):
     env.update({"TECHNOVEILLE_DB": str(tmp / "tv.db"), "TECHNOVEILLE_ARCHIVE": str(tmp / "archive"),
                 "TECHNOVEILLE_START_DELAY": "0", "TECHNOVEILLE_RETRY_BACKOFF": "0.2",
                 "PYTHONPATH": str(ROOT)})
+    reset_state()  # the replay answers 429 once per (day, page): make sure this crawl meets it
     proc = run_cli(["crawl", "boamp", *WINDOW], env)
     conn = sqlite3.connect(tmp / "tv.db")
     conn.row_factory = sqlite3.Row
@@ -87,7 +88,7 @@ def test_rate_limited_page_was_retried_not_lost(crawled):
     n = crawled["conn"].execute(
         "select count(*) from documents where published_on = '2026-11-03'").fetchone()[0]
     assert n == len(day)
-    assert "429" in crawled["log"]
+    assert "HTTP 429 on" in crawled["log"] and "offset=100" in crawled["log"]
 
 
 def test_bad_input_becomes_error_rows_with_idweb_and_reason(crawled):
