@@ -11,14 +11,10 @@ import hashlib
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
+from pipelines.db import now_iso
 from technoveille import config
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
 def relative_path(sha256: str) -> str:

@@ -1,47 +1,20 @@
 """First pipeline stage: text hygiene shared by every source.
 
-html.unescape (once), cp1252 C1 control characters repaired (« \\x8c » → « Œ »), Unicode NFC,
-NBSP and stray whitespace tidied. Offsets of later keyword hits point into this normalised
+The same cleaning the parsers use (scrapers.parsers.textclean: HTML entities, cp1252 C1
+control characters, UTF-8 mojibake, NFC, NBSP and stray whitespace), applied once more to
+every Document whatever its source. Offsets of later keyword hits point into this normalised
 text, which is the text stored and shown.
 """
 from __future__ import annotations
 
-import html
-import re
-import unicodedata
-
 from scrapers.items import Document
-
-_C1 = re.compile("[\x80-\x9f]")
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def _c1_to_cp1252(match: re.Match) -> str:
-    try:
-        return bytes([ord(match.group())]).decode("cp1252")
-    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d have no cp1252 character
-        return ""
+from scrapers.parsers.textclean import clean_text as _clean
 
 
 def clean_text(value: str | None, single_line: bool = False) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str):
-        value = str(value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if "&" in value:
-        value = html.unescape(value)
-    value = _C1.sub(_c1_to_cp1252, value)
-    value = unicodedata.normalize("NFC", value)
-    value = value.replace("\x00", "")
-    value = _SPACES.sub(" ", value)
-    if single_line:
-        value = " ".join(value.split())
-    else:
-        value = "\n".join(line.strip() for line in value.split("\n"))
-        value = _BLANK_LINES.sub("\n\n", value).strip()
-    return value
+    return _clean(str(value).replace("\x00", ""), single_line=single_line)
 
 
 def normalise_document(doc: Document) -> Document:

@@ -10,8 +10,9 @@ import re
 
 from datasette import hookimpl
 
+from pipelines.db import fold as fold_like_the_index
+
 NOTHING = '"technoveille_recherche_vide"'
-_FOLD = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 _OPERATORS = {"OR", "AND", "NOT"}
 _TOKEN = re.compile(r'"[^"]*"|NEAR\([^()"]*\)|[()]|[^\s()"]+')
 _WORD = re.compile(r"[\w]+", re.UNICODE)
@@ -30,7 +31,7 @@ def _near(token: str) -> str | None:
 def fts_query(q):
     if q is None:
         return NOTHING
-    q = str(q).translate(_FOLD).strip()
+    q = fold_like_the_index(str(q)).strip()
     if q.count('"') % 2:
         q = q.replace('"', " ")
     if q.count("(") != q.count(")"):

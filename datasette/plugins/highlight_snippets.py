@@ -1,15 +1,15 @@
-"""Snippets carry the matched words between [[ and ]]: show them highlighted (escaped first:
-scraped text is untrusted)."""
+"""Snippet cells (hits.snippet, the search's extrait) show their matched words highlighted."""
 import markupsafe
 from datasette import hookimpl
+
+from pipelines.matching.engine import MARK_OPEN
+from pipelines.matching.highlight import highlight_html
 
 SNIPPET_COLUMNS = {"snippet", "extrait"}
 
 
 @hookimpl
 def render_cell(value, column):
-    if column not in SNIPPET_COLUMNS or not isinstance(value, str) or "[[" not in value:
+    if column not in SNIPPET_COLUMNS or not isinstance(value, str) or MARK_OPEN not in value:
         return None
-    escaped = str(markupsafe.escape(value))
-    html = escaped.replace("[[", "<mark>").replace("]]", "</mark>")
-    return markupsafe.Markup(f'<span class="snippet">{html}</span>')
+    return markupsafe.Markup('<span class="snippet">{}</span>').format(highlight_html(value))

@@ -28,7 +28,7 @@ for _b in range(0x80, 0x100):
 _CONT = "".join(re.escape(c) for c, b in _CP1252_BYTE.items() if 0x80 <= b <= 0xBF)
 # Two-byte sequences led by Â Ã Å Æ (Latin-1 letters, Œ œ Š Ÿ ƒ) and three-byte ones led by â (’ “ ” € …).
 _MOJIBAKE_RE = re.compile(f"[\u00c2\u00c3\u00c5\u00c6][{_CONT}]|\u00e2[{_CONT}]{{2}}")
-_SPACES_RE = re.compile(r"[ \t\u00a0\u202f]+")
+_SPACES_RE = re.compile(r"[ \t\u00a0\u202f\u2007]+")
 
 
 def _c1_char(match: re.Match) -> str:

@@ -69,8 +69,24 @@ class BaseSpider(scrapy.Spider):
         settings = getattr(self, "settings", None)
         return (settings.get("TECHNOVEILLE_DB") if settings else None) or config.db_path()
 
-    def open_state_db(self):
-        return dbm.connect(self.db_path())
+    _state_db = None
+
+    @property
+    def state_db(self):
+        """One connection per crawl, opened on first use, closed after the spider's own
+        `closed()` has run (see `close`)."""
+        if self._state_db is None:
+            self._state_db = dbm.connect(self.db_path())
+        return self._state_db
+
+    @staticmethod
+    def close(spider, reason):
+        try:
+            return scrapy.Spider.close(spider, reason)
+        finally:
+            if spider._state_db is not None:
+                spider._state_db.close()
+                spider._state_db = None
 
     # ------------------------------------------------------------ errors
     def error(self, reason: str, url: str | None = None, record_id: str | None = None,

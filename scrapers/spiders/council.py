@@ -84,7 +84,7 @@ class CouncilSpider(BaseSpider):
     @property
     def db(self):
         if self._db is None:
-            self._db = self.open_state_db()
+            self._db = self.state_db
             self.state = {r[0][len(STATE_PREFIX):]: json.loads(r[1]) for r in self._db.execute(
                 "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
             self.known_ids = {r[0] for r in self._db.execute(

@@ -83,18 +83,14 @@ class JorfSpider(BaseSpider):
         # night's JO without its sommaire); bounded: a backfill reads hundreds of JOs
         self.recent_sommaires: list[dict[str, dict]] = []
         self.previous: dict[str, dict] = {}  # JORFTEXT → slim {"extra", "key"} yielded this run
-        self._db = None
 
     # ------------------------------------------------------------ state (database)
 
     def load_state(self) -> tuple[set[str], str | None]:
-        db = self.open_state_db()
-        try:
-            names = {row[0][len(STATE_PREFIX):] for row in db.execute(
-                "select key from state where key like ?", [STATE_PREFIX + "%"])}
-            return names, dbm.get_state(db, STATE_LAST)
-        finally:
-            db.close()
+        db = self.state_db
+        names = {row[0][len(STATE_PREFIX):] for row in db.execute(
+            "select key from state where key like ?", [STATE_PREFIX + "%"])}
+        return names, dbm.get_state(db, STATE_LAST)
 
     def lower_bound(self, last: str | None) -> date:
         if self.since:
@@ -174,9 +170,7 @@ class JorfSpider(BaseSpider):
     # ------------------------------------------------------------ known versions
     def stored(self, doc_id: str) -> dict | None:
         """The stored version of a text: {"extra", "key"} (None when never stored)."""
-        if self._db is None:
-            self._db = self.open_state_db()
-        rows = self._db.execute(
+        rows = self.state_db.execute(
             "select url, title, text, parts, published_on, doc_type, authority, extra "
             "from documents where id = ?", [doc_id]).fetchall()
         if not rows:
@@ -225,26 +219,20 @@ class JorfSpider(BaseSpider):
 
     # ------------------------------------------------------------ close
     def closed(self, reason):
-        if self._db is not None:
-            self._db.close()
-            self._db = None
         if not self.done and not self.deletions:
             return
-        db = self.open_state_db()
-        try:
-            with db.atomic():
-                self.apply_deletions(db)
-                for name, summary in sorted(self.done.items()):
-                    summary["processed_at"] = dbm.now_iso()
-                    dbm.set_state(db, STATE_PREFIX + name, json.dumps(summary, sort_keys=True))
-                if self.done:
-                    newest = max(self.done, key=jorf_archive.archive_stamp)
-                    current = dbm.get_state(db, STATE_LAST)
-                    if not current or jorf_archive.archive_stamp(newest) > (
-                            jorf_archive.archive_stamp(current) or ""):
-                        dbm.set_state(db, STATE_LAST, newest)
-        finally:
-            db.close()
+        db = self.state_db
+        with db.atomic():
+            self.apply_deletions(db)
+            for name, summary in sorted(self.done.items()):
+                summary["processed_at"] = dbm.now_iso()
+                dbm.set_state(db, STATE_PREFIX + name, json.dumps(summary, sort_keys=True))
+            if self.done:
+                newest = max(self.done, key=jorf_archive.archive_stamp)
+                current = dbm.get_state(db, STATE_LAST)
+                if not current or jorf_archive.archive_stamp(newest) > (
+                        jorf_archive.archive_stamp(current) or ""):
+                    dbm.set_state(db, STATE_LAST, newest)
 
     def apply_deletions(self, db) -> None:
         """Mark deleted texts (extra.deleted = archive) and deleted articles

@@ -124,15 +124,12 @@ class LegifranceSpider(BaseSpider):
                                 "la voie API Légifrance est ignorée (les archives DILA du "
                                 "spider jorf suffisent).")
             return
-        db = self.open_state_db()
-        try:
-            if not self.refetch:
-                self.known = {r[0] for r in db.execute(
-                    "select source_id from documents where source = 'jorf'")}
-            self.seen_jo = {k[len(STATE_PREFIX):]: v for k, v in db.execute(
-                "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
-        finally:
-            db.close()
+        db = self.state_db
+        if not self.refetch:
+            self.known = {r[0] for r in db.execute(
+                "select source_id from documents where source = 'jorf'")}
+        self.seen_jo = {k[len(STATE_PREFIX):]: v for k, v in db.execute(
+            "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
         for request in self.call("lastNJo", {"nbElement": self.nb}, self.parse_last,
                                  {"record_id": "lastNJo"}):
             yield request
@@ -224,10 +221,7 @@ class LegifranceSpider(BaseSpider):
                 if ref and jo in self.jo_ok and jo not in self.jo_failed}
         if not done or reason != "finished":
             return
-        db = self.open_state_db()
-        try:
-            with db.atomic():
-                for jo, ref in done.items():
-                    dbm.set_state(db, STATE_PREFIX + jo, ref)
-        finally:
-            db.close()
+        db = self.state_db
+        with db.atomic():
+            for jo, ref in done.items():
+                dbm.set_state(db, STATE_PREFIX + jo, ref)
