@@ -10,7 +10,7 @@ import pytest
 from pipelines.matching import VocabularyError, load_matcher
 from pipelines.matching.evaluate import EVAL_DIR, UNSEEN, evaluate, load_corpus
 
-UNSEEN_RECALL_FLOOR = {"blind10.jsonl": 0.76}   # measured 0.762 (32/42) after round 9
+UNSEEN_RECALL_FLOOR: dict[str, float] = {}   # file → honest first-run recall (docs)
 
 RULES = """\
 context:
@@ -358,4 +358,39 @@ def test_round9_positive_families(real, text, theme):
     ("Mobilités", "Le logiciel agrège les données de fréquentation des bus."),
 ])
 def test_round9_false_positive_families(real, title, text):
+    assert not real.match(title=title, text=text).flagged
+
+
+# ---------------------------------------------------------------- round 10 (blind10.jsonl)
+
+@pytest.mark.parametrize("text,theme", [
+    ("Le module repère automatiquement une silhouette dans les enregistrements.", "video"),
+    ("Solution de recherche dans les enregistrements vidéo pour les opérateurs du CSU.",
+     "video"),
+    ("Des lecteurs relèvent les numéros d'immatriculation aux entrées de la ville.", "video"),
+    ("Installer encore des caméras dans nos rues pour filmer les habitants ?", "video"),
+    ("Les opposants raillent un logiciel censé deviner où auront lieu les cambriolages.",
+     "predictif"),
+    ("Outil destiné à cartographier les risques de délinquance par quartier.", "predictif"),
+    ("Scanner le visage des supporters à l'entrée du stade : la CNIL s'inquiète.", "biometrie"),
+    ("Le décret étend les fichiers de renseignement aux opinions politiques.", "fichiers"),
+    ("Le logiciel conserve l'identité des personnes interpellées pendant cinq ans.",
+     "fichiers"),
+    ("Survols par engin sans pilote au-dessus des points de deal.", "drones"),
+    ("Maintenance des enregistreurs Milestone du centre de supervision.", "fournisseurs"),
+])
+def test_round10_positive_families(real, text, theme):
+    r = real.match(title="", text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Accessibilité", "Sous-titrage automatique des vidéos du conseil municipal."),
+    ("Téléphonie", "Sauvegarde automatique des enregistrements du standard de la mairie."),
+    ("Patrimoine", "Le photographe relève la plaque commémorative du monument."),
+    ("Flotte", "Le service relève les numéros des véhicules municipaux pour l'assureur."),
+    ("Ressources humaines", "Le logiciel de paie conserve l'identité des agents."),
+    ("Prévention", "Cartographie des risques d'inondation par quartier."),
+])
+def test_round10_false_positive_families(real, title, text):
     assert not real.match(title=title, text=text).flagged
