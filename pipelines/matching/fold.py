@@ -193,7 +193,6 @@ def _fold_errors(exc):
 
 codecs.register_error("technoveille-fold", _fold_errors)
 
-_SPACES = re.compile(rb" {2,}")
 
 
 class Folded:
@@ -211,7 +210,16 @@ class Folded:
         src = self._collapse_src
         if src is None:
             return None
-        edits = [(m.start(), m.end(), 1) for m in _SPACES.finditer(src)]
+        # runs of spaces, found with bytes.find (a regex scan of the whole text cost more
+        # than the rest of the mapping)
+        edits, n, find = [], len(src), src.find
+        i = find(b"  ")
+        while i >= 0:
+            j = i + 2
+            while j < n and src[j] == 32:
+                j += 1
+            edits.append((i, j, 1))
+            i = find(b"  ", j)
         self._collapse_src = PieceMap(edits)
         return self._collapse_src
 
@@ -238,7 +246,8 @@ def fold_text(s: str) -> Folded:
     collapse_src = None
     if b"  " in b:
         collapse_src = b
-        b = _SPACES.sub(b" ", b)
+        while b"  " in b:        # same result as re.sub(b" {2,}", b" "), twice as fast
+            b = b.replace(b"  ", b" ")
     maps = [PieceMap(edits_b) if edits_b else None, PieceMap(edits_a) if edits_a else None]
     return Folded(s, b.decode("ascii"), maps, collapse_src)
 
