@@ -304,32 +304,45 @@ class Matcher:
                 ptext, plabel = _as_text(p), None
             plabel = None if plabel is None else _as_text(plabel)
             part_fields.append(_Field("part", i, plabel, ptext))
-        covered = None
+        covered = []                 # (start, end) of the parts found in text
         labels = []                  # (start, end, part field): a part's label in text
-        if part_fields:
-            covered, pos = [], 0
-            for pf in part_fields:
-                if not pf.text.strip():
-                    continue
-                at = text.find(pf.text, pos) if text else -1
-                if at < 0:
-                    at = text.find(pf.text) if text else -1
-                if at < 0:
-                    covered = None   # parts are not slices of text: match title + parts
-                    break
-                covered.append((at, at + len(pf.text)))
+        label_fields = []            # labels of parts that are not in text, matched alone
+        pos = 0
+        for pf in part_fields:
+            if not pf.text.strip():
+                continue
+            at = text.find(pf.text, pos) if text else -1
+            if at < 0:
+                at = text.find(pf.text) if text else -1
+            if at < 0:
+                # a part that is not a slice of text (the `match` input may give a preamble
+                # as text and the articles as parts): matched on its own, label included
                 if pf.label and pf.label.strip():
-                    la = text.rfind(pf.label, pos, at)
-                    if la >= 0 and not text[la + len(pf.label):at].strip():
-                        labels.append((la, la + len(pf.label), pf))
-                pos = at + len(pf.text)
+                    label_fields.append(_Field("label", pf.index, pf.label, pf.label))
+                continue
+            covered.append((at, at + len(pf.text)))
+            if pf.label and pf.label.strip():
+                la = text.rfind(pf.label, pos, at)
+                if la >= 0 and not text[la + len(pf.label):at].strip():
+                    labels.append((la, la + len(pf.label), pf))
+            pos = at + len(pf.text)
         text_field = None
-        if text and (not part_fields or covered is not None):
+        if text:
             text_field = _Field("text", None, None, text)
             fields.append(text_field)
         fields += part_fields
+        fields += label_fields
         for f in fields:
             self._scan(f, bool(part_fields))
+        # a label matched alone is context / suppressor of its part, like a label in text
+        by_index = {pf.index: pf for pf in part_fields}
+        for lf in label_fields:
+            pf = by_index[lf.index]
+            for c in lf.cands:
+                c.part = pf
+            pf.ctx += [(x[0], None, None) for x in lf.ctx]
+            pf.sup += [(x[0], x[1], None, None) for x in lf.sup]
+            lf.ctx, lf.sup = [], []
         if text_field is not None and covered:
             def out(a, b):
                 return a is None or not any(c0 <= a and b <= c1 for c0, c1 in covered)

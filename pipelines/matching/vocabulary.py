@@ -17,7 +17,9 @@ Format (documented for campaigners in docs/keywords.md):
 A term is a string (mode word for one word, phrase for several, prefix when it ends with
 « * », near when written « near(a, b, n) ») or a mapping with one mode key
 (phrase / word / prefix / acronym / near) and options `exclude` (list), `variants` (bool)
-and, for B terms, `needs_context` (true / false / strict). Each side of a near() may list
+and, for B terms, `needs_context` (true / false / strict). A term may appear in two themes
+only when one of the two lines says `also: true` (a vendor's product: « Sensivic » is `son`
+and `fournisseurs`); any other repetition is an error. Each side of a near() may list
 alternatives separated by « / », each possibly a prefix ending in « * ».
 """
 from __future__ import annotations
@@ -35,7 +37,7 @@ from .fold import fold
 MODES = ("phrase", "word", "prefix", "acronym", "near")
 TIERS = ("A", "B", "C")
 THEME_KEYS = {"label", "description", "A", "B", "C", "context", "suppressors"}
-OPTION_KEYS = {"exclude", "variants", "needs_context"}
+OPTION_KEYS = {"exclude", "variants", "needs_context", "also"}
 _FORBIDDEN = re.compile(r"[|()\[\]{}\\^$+?<>]|\*(?!\s*$)|\.\*")
 _NEAR = re.compile(r"^\s*near\s*\((.*)\)\s*$", re.I | re.S)
 
@@ -57,6 +59,7 @@ class Term:
     strict_context: bool = False  # B only (« needs_context: strict »): the term's own words
                                   # are never its context (near terms otherwise count them)
     backstop: bool = False    # built from the `backstop:` section (device × purpose near term)
+    also: bool = False        # « also: true »: the same term may also be listed in another theme
 
 
 @dataclass
@@ -185,7 +188,7 @@ def _entry(node, path, theme, kind, tier) -> Term:
         if unknown:
             raise VocabularyError(path, line, term_label or unknown[0],
                                   f"mode inconnu « {unknown[0]} » (modes : {', '.join(MODES)} ; "
-                                  f"options : exclude, variants, needs_context)")
+                                  f"options : exclude, variants, needs_context, also)")
         if len(modes) != 1:
             raise VocabularyError(path, line, term_label,
                                   "un terme a exactement un mode (phrase, word, prefix, "
@@ -234,11 +237,12 @@ def _entry(node, path, theme, kind, tier) -> Term:
                                       "needs_context ne s'applique qu'aux termes B")
             t.needs_context = v in ("true", "yes", "oui", "strict")
             t.strict_context = v == "strict"
-        if "variants" in opts:
-            v = _scalar(opts["variants"], path, t.term).lower()
-            if v not in ("true", "false", "yes", "no", "oui", "non"):
-                raise VocabularyError(path, line, t.term, "variants vaut true ou false")
-            t.variants = v in ("true", "yes", "oui")
+        for opt in ("variants", "also"):
+            if opt in opts:
+                v = _scalar(opts[opt], path, t.term).lower()
+                if v not in ("true", "false", "yes", "no", "oui", "non"):
+                    raise VocabularyError(path, line, t.term, f"{opt} vaut true ou false")
+                setattr(t, opt, v in ("true", "yes", "oui"))
         return t
     raise VocabularyError(path, line, None, "un terme est un texte ou une table")
 
@@ -360,9 +364,13 @@ def parse(data: bytes, path: str) -> Vocabulary:
         k = scope + _key(t)
         if k in seen:
             first = seen[k]
+            if t.kind == "term" and t.theme != first.theme and (t.also or first.also):
+                continue   # a vendor's product counted in its theme and under fournisseurs
+            hint = (" ; pour le compter aussi dans ce thème, ajouter « also: true »"
+                    if t.kind == "term" and t.theme != first.theme else "")
             raise VocabularyError(path, t.line, t.term,
                                   f"terme en double (déjà ligne {first.line}"
-                                  f"{', thème ' + first.theme if first.theme else ''})")
+                                  f"{', thème ' + first.theme if first.theme else ''}){hint}")
         seen[k] = t
     if not any(t.kind == "term" for t in terms):
         raise VocabularyError(path, 1, None, "aucun terme A, B ou C")

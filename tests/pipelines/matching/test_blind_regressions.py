@@ -394,3 +394,46 @@ def test_round10_positive_families(real, text, theme):
 ])
 def test_round10_false_positive_families(real, title, text):
     assert not real.match(title=title, text=text).flagged
+
+
+# ---------------------------------------------------------------- round 11 (blind11.jsonl)
+
+@pytest.mark.parametrize("text,theme", [
+    ("Vu le code de la sécurité intérieure, notamment ses articles L. 242-1 à L. 242-8.",
+     "drones"),
+    ("Le boîtier écoute l'ambiance sonore et repère les rixes ou une explosion ; alerte à la "
+     "police municipale.", "son"),
+    ("Écoute automatisée de la voie publique aux abords de la gare.", "son"),
+    ("L'application compare la photo du titre au visage de l'usager ; le gabarit du visage "
+     "est effacé ensuite (ministère de l'intérieur).", "biometrie"),
+    ("Décret relatif aux traitements de données à caractère personnel concernant le suivi des "
+     "personnes en voie de radicalisation.", "fichiers"),
+    ("Essai d'Anyvision sur les images de la ville.", "biometrie"),
+    ("Essai d'Anyvision sur les images de la ville.", "fournisseurs"),
+    ("Licences Briefcam pour le centre de supervision.", "video"),
+    ("Capteurs Sensivic installés place de la mairie.", "fournisseurs"),
+])
+def test_round11_positive_families(real, text, theme):
+    r = real.match(title="", text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Paie", "Cotisations sociales : application de l'article L. 242-1 du code de la sécurité "
+     "sociale."),
+    ("Football", "Système d'analyse vidéo des matchs pour le staff technique du club."),
+    ("Urbanisme", "Une photographie de la façade ; le visage du quartier change."),
+])
+def test_round11_false_positive_families(real, title, text):
+    assert not real.match(title=title, text=text).flagged
+
+
+def test_preamble_and_articles_given_apart(real):
+    # `technoveille match` input where text is the visas and parts the articles (blind11)
+    r = real.match(title="Décret n° 2026-1 relatif à la sécurité des grands événements",
+                   text="Vu le code de la sécurité intérieure ; Décrète :",
+                   parts=[{"label": "Article 1", "text": "Dispositions générales."},
+                          {"label": "Article 2", "text": "Les images des caméras font l'objet "
+                           "d'un traitement algorithmique pour repérer les mouvements de foule."}])
+    assert "video" in r.themes
+    assert {h.part_label for h in r.hits if h.theme == "video"} == {"Article 2"}

@@ -27,7 +27,9 @@ def test_match_stream_outputs_one_line_per_input(small):
     assert rows[0]["id"] == "a" and rows[0]["flagged"] and rows[0]["themes"] == ["video"]
     assert rows[0]["hits"][0]["snippet"] == "[[Caméra intelligente]]"
     assert rows[1]["error"].startswith("ligne 2") and rows[2]["id"] == "b"
-    assert rows[3]["hits"][0]["part_label"] == "Lot 1"
+    # text that is not made of the parts is a preamble: matched too, hits in reading order
+    assert [(h["field"], h["part_label"], h["term"]) for h in rows[3]["hits"]] == [
+        ("text", None, "LAPI"), ("part", "Lot 1", "vidéoprotection")]
     assert "ligne 2" in err.getvalue()
 
 

@@ -71,10 +71,22 @@ def test_text_outside_parts_is_matched_once(small):
     assert got == [("LAPI", "text"), ("caméra intelligente", "part")]
 
 
-def test_parts_not_in_text_ignore_text(small):
-    r = small.match(title="", text="caméra intelligente dans le résumé",
+def test_parts_not_in_text_are_matched_with_the_text(small):
+    # text that does not contain the parts is a preamble (visas, an item's heading): matched
+    # as well, and the parts on their own, label included
+    r = small.match(title="", text="caméra intelligente dans le préambule",
                     parts=[{"label": "Article 1", "text": "une caméra intelligente"}])
-    assert [(h.field, h.part_index) for h in r.hits] == [("part", 0)]
+    assert [(h.field, h.part_index) for h in r.hits] == [("text", None), ("part", 0)]
+    r = small.match(title="Délibération n° 4", text="Vu le code de la sécurité intérieure",
+                    parts=[{"label": "Caméra intelligente", "text": "Exposé des motifs."}])
+    assert [(h.field, h.part_index, h.part_label) for h in r.hits] == [
+        ("label", 0, "Caméra intelligente")]
+    assert r.hits[0].snippet == "[[Caméra intelligente]]"
+    # a suppressor in a standalone label vetoes the B hits of its part only
+    r = small.match(title="", text="", parts=[
+        {"label": "Lot 2 – Courants faibles", "text": "Vidéoprotection du hall, police municipale."},
+        {"label": "Lot 3 – Voirie", "text": "Vidéoprotection de la place, police municipale."}])
+    assert [(h.field, h.part_index) for h in r.hits] == [("part", 1)]
 
 
 def test_window_in_long_text_without_parts(small):

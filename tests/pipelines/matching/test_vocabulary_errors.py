@@ -35,7 +35,23 @@ def test_duplicate_term(tmp_path):
 def test_duplicate_across_themes(tmp_path):
     body = HEAD + "      - drone\n  drones:\n    label: D\n    B:\n      - drone\n"
     e = err(tmp_path, body)
-    assert e.line == 9 and e.term == "drone"
+    assert e.line == 9 and e.term == "drone" and "also: true" in e.message
+
+
+def test_also_allows_a_term_in_a_second_theme(tmp_path):
+    # a vendor's product: counted under its technology and under fournisseurs
+    p = tmp_path / "kw.yml"
+    p.write_text("themes:\n  son:\n    label: S\n    A:\n      - Sensivic\n"
+                 "  fournisseurs:\n    label: F\n    A:\n      - {phrase: Sensivic, also: true}\n",
+                 encoding="utf-8")
+    r = load_matcher(p).match(text="Capteurs Sensivic place du marché.")
+    assert r.themes == ["son", "fournisseurs"]
+    assert [(h.theme, h.term) for h in r.hits] == [("son", "Sensivic"), ("fournisseurs", "Sensivic")]
+    # still an error twice in one theme, and « also » takes true / false only
+    e = err(tmp_path, HEAD + "      - Sensivic\n      - {phrase: Sensivic, also: true}\n")
+    assert e.line == 6 and "double" in e.message
+    e = err(tmp_path, HEAD + "      - {phrase: Sensivic, also: peut-être}\n")
+    assert e.line == 5 and "also vaut true ou false" in e.message
 
 
 def test_regex_like_input(tmp_path):
