@@ -437,3 +437,39 @@ def test_preamble_and_articles_given_apart(real):
                            "d'un traitement algorithmique pour repérer les mouvements de foule."}])
     assert "video" in r.themes
     assert {h.part_label for h in r.hits if h.theme == "video"} == {"Article 2"}
+
+
+# ---------------------------------------------------------------- round 12 (blind12.jsonl)
+
+@pytest.mark.parametrize("text,theme", [
+    ("Un engin volant radiocommandé équipé d'une caméra est prêté à la gendarmerie.", "drones"),
+    ("La base où sont enregistrées les empreintes des doigts des personnes mises en cause "
+     "(police scientifique).", "fichiers"),
+    ("Relevé des empreintes papillaires dans les commissariats.", "biometrie"),
+    ("Le logiciel compare les traits de la personne filmée avec la puce du passeport.",
+     "biometrie"),
+    ("Carte des quartiers où un cambriolage est jugé le plus probable cette semaine, pour la "
+     "police municipale.", "predictif"),
+    ("Détecteurs de bruits couplés aux caméras du centre de supervision, pour la sécurité.",
+     "video"),
+])
+def test_round12_positive_families(real, text, theme):
+    r = real.match(title="", text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Cuivre", "Il est probable que le vol de câbles retarde le chantier ; la police municipale "
+     "est prévenue."),
+    ("Mariage", "Le photographe compare la photo du mariage à la photographie officielle ; "
+     "passeport demandé."),
+    ("Aéromodélisme", "Le modèle réduit radiocommandé du club sera exposé au forum."),
+    ("Bilan carbone", "La base de données des empreintes carbone des bâtiments communaux."),
+])
+def test_round12_false_positive_families(real, title, text):
+    assert not real.match(title=title, text=text).flagged
+
+
+def test_missing_person_is_not_a_police_file_entry(real):
+    r = real.match(text="Recherche des personnes signalées disparues par la gendarmerie.")
+    assert "fichiers" not in r.themes
