@@ -38,6 +38,7 @@ _NEG_BEFORE = re.compile(r"(?:^|[^a-z'])(?:ne|n'|aucun|aucune|aucuns|aucunes|san
 _NEG_AFTER = re.compile(r"^[^a-z0-9]*(?:[a-z0-9']+[^a-z0-9']+){0,3}?(?:n'|ne |est interdi|"
                         r"sont interdi|est exclu|sont exclu|est proscri|sont proscri)")
 # a sentence end in folded text: « public. », « ; », not « L. 242-5 », « art. 10 », « M. »
+_EDGE_PUNCT = " ,;:.)(\u00a0"  # punctuation glued to a near() word is no word of the gap
 _SENTENCE_END = re.compile(r"(?:[a-z]{4}[.!?]|[;!?])(?: |$)")
 _CLAUSE_END = re.compile(r"[.;!?,\n]\s")
 
@@ -225,7 +226,7 @@ class Matcher:
                     between = c[lo:hi]
                     if _SENTENCE_END.search(c, max(0, lo - 4), hi):
                         continue         # near means in the same sentence
-                    gap = len(between.split())
+                    gap = len(between.strip(_EDGE_PUNCT).split())   # « cambriolages, de » : 1 word
                     if gap <= limit and (best is None or gap < best[0]):
                         best = (gap, min(a0, b0), max(a1, b1))
                 if best:
@@ -241,7 +242,7 @@ class Matcher:
             def near_excluded(ei, a0, a1):
                 for x0, x1, j in exn.get(ei, ()):
                     lo, hi = (a1, x0) if x0 >= a1 else (x1, a0)
-                    if hi <= lo or len(c[lo:hi].split()) <= entries[ei].exclude_near[j][1]:
+                    if hi <= lo or len(c[lo:hi].strip(_EDGE_PUNCT).split()) <= entries[ei].exclude_near[j][1]:
                         return True
                 return False
             main = [m for m in main if not near_excluded(*m)]

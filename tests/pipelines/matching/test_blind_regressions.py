@@ -473,3 +473,13 @@ def test_round12_false_positive_families(real, title, text):
 def test_missing_person_is_not_a_police_file_entry(real):
     r = real.match(text="Recherche des personnes signalées disparues par la gendarmerie.")
     assert "fichiers" not in r.themes
+
+
+def test_punctuation_glued_to_a_near_word_is_not_a_word(tmp_path):
+    p = tmp_path / "kw.yml"
+    p.write_text("themes:\n  p:\n    label: P\n    description: P\n    A:\n"
+                 "      - near(cambriolage, probable, 3)\n", encoding="utf-8")
+    m = load_matcher(p)
+    assert m.match(text="Des cambriolages, vols et dégâts jugés probables.").flagged is False
+    assert m.match(text="Des cambriolages, vols et dégâts probables.").flagged   # 3 words
+    assert m.match(text="Des cambriolages (vols, dégâts) probables.").flagged
