@@ -25,6 +25,8 @@ from .variants import STOPWORDS, variants
 from .vocabulary import Vocabulary
 
 WINDOW = 1500           # characters around a hit in a text without parts
+SUP_WINDOW = 600        # ... for its suppressors: minutes without parts put unrelated items
+                        # (« restauration scolaire », « centre de loisirs ») a page away
 WEIGHTS = {"A": 1.0, "B": 0.5, "C": 0.1}
 _RANK = {"A": 0, "B": 1, "C": 2}
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -460,7 +462,9 @@ class Matcher:
                     continue
                 whole, win = region(c)
                 zones = [(w, None) for w in whole] + ([(win[0], win)] if win else [])
-                vetoed = next((s[1] for z, w in zones for s in z.sup
+                sup_zones = [(w, None) for w in whole] + (
+                    [(win[0], (win[0], c.start - SUP_WINDOW, c.end + SUP_WINDOW))] if win else [])
+                vetoed = next((s[1] for z, w in sup_zones for s in z.sup
                                if s[0] == t.theme and inside(w, s[2], s[3])), None)
                 if vetoed:
                     rejected.append((c, f"supprimé par « {vetoed} »"))

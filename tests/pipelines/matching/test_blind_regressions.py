@@ -483,3 +483,47 @@ def test_punctuation_glued_to_a_near_word_is_not_a_word(tmp_path):
     assert m.match(text="Des cambriolages, vols et dégâts jugés probables.").flagged is False
     assert m.match(text="Des cambriolages, vols et dégâts probables.").flagged   # 3 words
     assert m.match(text="Des cambriolages (vols, dégâts) probables.").flagged
+
+
+# ---------------------------------------------------------------- round 13 (blind13, blind14)
+
+def test_suppressor_of_a_text_without_parts_must_be_close(rules):
+    # whole minutes in one text: an unrelated item a page away does not veto the hit
+    filler = " Le conseil approuve le compte administratif du budget annexe." * 20   # ~1,250 chars
+    far = ("Lot unique : courants faibles de la salle des fêtes." + filler
+           + " Caméras de surveillance de la place, pour la sécurité des commerces.")
+    assert rules.match(title="Procès-verbal", text=far).themes == ["video"]
+    close = ("Lot unique : courants faibles de la salle des fêtes. Caméras de surveillance du "
+             "hall, pour la sécurité des commerces.")
+    r = rules.match(title="Procès-verbal", text=close)
+    assert not r.flagged and "courants faibles" in r.rejected[0][1]
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("La base nationale tenue par les services de renseignement recense les signalements "
+     "pour radicalisation.", "fichiers"),
+    ("L'agent relève les empreintes de deux doigts ; la carte d'identité est enregistrée dans "
+     "la base nationale des titres.", "fichiers"),
+    ("L'agent relève les empreintes de deux doigts du demandeur du passeport.", "biometrie"),
+    ("Achat d'un appareil volant sans pilote à bord, télécommandé depuis le sol, pour la police "
+     "municipale.", "drones"),
+    ("Les opérateurs visionnent les images et procèdent à une levée de doute.", "video"),
+])
+def test_round13_positive_families(real, text, theme):
+    r = real.match(title="", text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Action sociale", "Le PASP accompagne les ménages en difficulté ; subvention au CCAS."),
+    ("Informatique", "Licences d'hyperviseur VMware et migration des machines virtuelles, y compris "
+     "celles de la police municipale et de la vidéothèque."),
+    ("Eau potable", "Capteurs acoustiques et analyse des bruits anormaux pour localiser les fuites "
+     "du réseau d'eau potable."),
+    ("Transports", "Maintenance du SAEIV d'origine Thales et caméras de recul des autobus ; sécurité "
+     "des voyageurs."),
+    ("Tramway", "Caméras embarquées pour l'inspection automatique de la voie et de la ligne "
+     "aérienne de contact ; sécurité ferroviaire."),
+])
+def test_round13_false_positive_families(real, title, text):
+    assert not real.match(title=title, text=text).flagged
