@@ -62,9 +62,12 @@ def test_api_route_stores_the_texts_and_a_second_run_calls_nothing(api_env, repl
     assert (extra["jo_number"], extra["jo_date"], extra["nor"], extra["num"]) == (
         "0256", "2026-11-03", "IOMD2630112D", "2026-1012")
     assert extra["rubric"].endswith("Textes généraux > Ministère de l'intérieur")
-    hits = rows(db, "select part_label, negated from hits where document_id = ? "
+    hits = rows(db, "select field, part_label, term from hits where document_id = ? "
                     "and theme = 'drones'", ["jorf:JORFTEXT000056003010"])
-    assert hits and {h["part_label"] for h in hits} == {"Article 2"}
+    # the aircraft cameras are in article 2; the title and the preamble cite L. 242-5 CSI
+    assert ("part", "Article 2", "caméra installée sur un aéronef") in {
+        (h["field"], h["part_label"], h["term"]) for h in hits}
+    assert {h["part_label"] for h in hits if h["field"] == "part"} == {"Article 2"}
     face = rows(db, "select part_label, negated from hits where document_id = ? and theme = "
                     "'biometrie'", ["jorf:JORFTEXT000056011012"])
     assert face == [{"part_label": "Article 3", "negated": 1}]
