@@ -263,6 +263,11 @@ class Matcher:
             kind = entries[ei].kind
             (acro if kind == "term" else ctx if kind == "context" else sup).append(
                 (ei, o0, o1, True))
+        if excl and ctx:
+            # a context word inside one of its `exclude` phrases is no context
+            # (folded offsets; acronym items, with original offsets, carry a 4th element)
+            ctx = [x for x in ctx if len(x) == 4
+                   or not any(a < x[2] and x[1] < b for a, b in excl.get(x[0], ()))]
         if not main and not acro:
             # nothing to show: context and suppressors count for the whole field
             f.ctx = [(entries[ei].theme, None, None) for ei, *_ in ctx]
@@ -449,6 +454,23 @@ class Matcher:
         def inside(win, a, b):
             return win is None or a is None or (win[1] <= b and a <= win[2])
 
+        def veto(c, whole, win):
+            """The suppressor that vetoes B/C hit c, or None."""
+            sup_zones = [(w, None) for w in whole] + (
+                [(win[0], (win[0], c.start - SUP_WINDOW, c.end + SUP_WINDOW))] if win else [])
+            theme = entries[c.entry].theme
+            return next((s[1] for z, w in sup_zones for s in z.sup
+                         if s[0] == theme and inside(w, s[2], s[3])), None)
+
+        # a suppressed hit is no evidence for another B hit (« aéronefs sans équipage à
+        # bord » vetoed by « aéromodélisme » does not confirm « UAS »)
+        if doc_sup:
+            for f in fields:
+                if f.ab:
+                    f.ab = [o for o in f.ab if entries[o.entry].tier == "A"
+                            or entries[o.entry].theme not in doc_sup
+                            or veto(o, *region(o)) is None]
+
         kept, rejected = [], []
         fired = set()
         scores: dict[str, float] = {}
@@ -462,10 +484,7 @@ class Matcher:
                     continue
                 whole, win = region(c)
                 zones = [(w, None) for w in whole] + ([(win[0], win)] if win else [])
-                sup_zones = [(w, None) for w in whole] + (
-                    [(win[0], (win[0], c.start - SUP_WINDOW, c.end + SUP_WINDOW))] if win else [])
-                vetoed = next((s[1] for z, w in sup_zones for s in z.sup
-                               if s[0] == t.theme and inside(w, s[2], s[3])), None)
+                vetoed = veto(c, whole, win) if t.theme in doc_sup else None
                 if vetoed:
                     rejected.append((c, f"supprimé par « {vetoed} »"))
                     continue

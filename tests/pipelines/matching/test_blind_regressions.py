@@ -527,3 +527,69 @@ def test_round13_positive_families(real, text, theme):
 ])
 def test_round13_false_positive_families(real, title, text):
     assert not real.match(title=title, text=text).flagged
+
+
+# ---------------------------------------------------------------- round 14 (blind15, blind16)
+
+def test_a_suppressed_hit_is_no_evidence(tmp_path):
+    p = tmp_path / "kw.yml"
+    p.write_text("themes:\n  d:\n    label: D\n    description: D\n    B:\n"
+                 "      - aéronef sans équipage à bord\n      - {acronym: UAS}\n"
+                 "    suppressors: [aéromodélisme]\n", encoding="utf-8")
+    m = load_matcher(p)
+    parts = [{"label": "Article 1", "text": "Les zones géographiques UAS sont publiées."},
+             {"label": "Article 2", "text": "Les clubs d'aéromodélisme exploitent leurs "
+              "aéronefs sans équipage à bord sur les sites déclarés."}]
+    r = m.match(title="Arrêté relatif à l'espace aérien", text="", parts=parts)
+    assert not r.flagged
+    # without the suppressor the two terms confirm each other
+    parts[1]["text"] = "Les aéronefs sans équipage à bord de l'État."
+    assert m.match(title="Arrêté relatif à l'espace aérien", text="", parts=parts).flagged
+
+
+def test_context_word_inside_its_exclude_phrase_is_no_context(tmp_path):
+    p = tmp_path / "kw.yml"
+    p.write_text("themes:\n  f:\n    label: F\n    description: F\n    B:\n"
+                 "      - traitement automatisé de données à caractère personnel dénommé\n"
+                 "    context:\n      - phrase: fichier\n"
+                 "        exclude: [aux fichiers et aux libertés]\n", encoding="utf-8")
+    m = load_matcher(p)
+    visas = "Vu la loi n° 78-17 relative à l'informatique, aux fichiers et aux libertés ;"
+    body = " Il est créé un traitement automatisé de données à caractère personnel dénommé « X »."
+    assert not m.match(text=visas + body).flagged
+    assert m.match(text=visas + body + " Il est versé au fichier des suspects.").flagged
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("Le logiciel retrouverait une même personne dans les enregistrements en mesurant sa "
+     "physionomie (police municipale).", "biometrie"),
+    ("Le dispositif relève l'empreinte d'un doigt des visiteurs des établissements "
+     "pénitentiaires.", "biometrie"),
+    ("Les agents interrogeront la base nationale qui recense les personnes recherchées "
+     "(police municipale).", "fichiers"),
+    ("Un petit aéronef piloté depuis le sol suivra les rodéos pour la police municipale.",
+     "drones"),
+    ("Douze dispositifs optiques sur mâts reliés au poste de la police municipale.", "video"),
+    ("Abonnement à Map Révélation pour la police municipale.", "fournisseurs"),
+])
+def test_round14_positive_families(real, text, theme):
+    r = real.match(title="", text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Musée", "Étude des publics : analyse des émotions déclarées par les visiteurs."),
+    ("Informatique", "Ordinateurs portables : connexion par reconnaissance du visage de "
+     "l'utilisateur (Windows Hello)."),
+    ("Bourses", "Vu la loi relative à l'informatique, aux fichiers et aux libertés. Il est créé "
+     "un traitement automatisé de données à caractère personnel dénommé « Bourses »."),
+    ("Datacenter", "Migration des machines virtuelles ; hypervision réseau ; stockage Huawei."),
+    ("Justice", "Salles équipées de caméras et de microphones pour la télécommunication "
+     "audiovisuelle avec les officiers de police judiciaire."),
+    ("Conseil", "Caméras et microphones pour la retransmission des séances sur le site de la "
+     "ville."),
+    ("Uniformes", "Les vélos de la police municipale portent une plaque arrière « POLICE "
+     "MUNICIPALE »."),
+])
+def test_round14_false_positive_families(real, title, text):
+    assert not real.match(title=title, text=text).flagged
