@@ -12,6 +12,18 @@ from pipelines.matching.evaluate import EVAL_DIR, UNSEEN, evaluate, load_corpus
 
 UNSEEN_RECALL_FLOOR: dict[str, float] = {}   # file → honest first-run recall (docs)
 
+def fires(matcher, text, theme):
+    """The theme fires on a fresh wording (the message shows hits and rejections)."""
+    r = matcher.match(title="", text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+def quiet(matcher, title, text):
+    """A trap stays silent (the message shows what fired)."""
+    r = matcher.match(title=title, text=text)
+    assert not r.flagged, [(h.theme, h.term, h.snippet) for h in r.hits]
+
+
 RULES = """\
 context:
   - gendarmerie
@@ -248,7 +260,7 @@ def test_de_la_between_words_is_a_variant(real):
      "fournisseurs"),
 ])
 def test_round2_positive_families(real, text, theme):
-    assert theme in real.match(title="", text=text).themes
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -259,7 +271,7 @@ def test_round2_positive_families(real, text, theme):
     ("Rugby", "Analyse vidéo des matchs et de la performance sportive par caméras."),
 ])
 def test_round2_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
 
 
 # ---------------------------------------------------------------- round 3 (blind3.jsonl)
@@ -275,7 +287,7 @@ def test_round2_false_positive_families(real, title, text):
     ("Fourniture de 40 caméras Axis pour le centre de supervision urbain.", "fournisseurs"),
 ])
 def test_round3_positive_families(real, text, theme):
-    assert theme in real.match(title="", text=text).themes
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -284,7 +296,7 @@ def test_round3_positive_families(real, text, theme):
     ("Smartphones", "Déverrouillage par identification faciale ou code, écran 6 pouces."),
 ])
 def test_round3_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
 
 
 # ---------------------------------------------------------------- round 4 (blind4.jsonl)
@@ -345,8 +357,7 @@ def test_round4_families(real, title, text, flagged):
     ("Des capteurs thermiques avertissent la police nationale des intrusions.", "video"),
 ])
 def test_round9_positive_families(real, text, theme):
-    r = real.match(title="", text=text)
-    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -358,7 +369,7 @@ def test_round9_positive_families(real, text, theme):
     ("Mobilités", "Le logiciel agrège les données de fréquentation des bus."),
 ])
 def test_round9_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
 
 
 # ---------------------------------------------------------------- round 10 (blind10.jsonl)
@@ -380,8 +391,7 @@ def test_round9_false_positive_families(real, title, text):
     ("Maintenance des enregistreurs Milestone du centre de supervision.", "fournisseurs"),
 ])
 def test_round10_positive_families(real, text, theme):
-    r = real.match(title="", text=text)
-    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -393,7 +403,7 @@ def test_round10_positive_families(real, text, theme):
     ("Prévention", "Cartographie des risques d'inondation par quartier."),
 ])
 def test_round10_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
 
 
 # ---------------------------------------------------------------- round 11 (blind11.jsonl)
@@ -414,8 +424,7 @@ def test_round10_false_positive_families(real, title, text):
     ("Capteurs Sensivic installés place de la mairie.", "fournisseurs"),
 ])
 def test_round11_positive_families(real, text, theme):
-    r = real.match(title="", text=text)
-    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -425,7 +434,7 @@ def test_round11_positive_families(real, text, theme):
     ("Urbanisme", "Une photographie de la façade ; le visage du quartier change."),
 ])
 def test_round11_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
 
 
 def test_preamble_and_articles_given_apart(real):
@@ -454,8 +463,7 @@ def test_preamble_and_articles_given_apart(real):
      "video"),
 ])
 def test_round12_positive_families(real, text, theme):
-    r = real.match(title="", text=text)
-    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -467,7 +475,7 @@ def test_round12_positive_families(real, text, theme):
     ("Bilan carbone", "La base de données des empreintes carbone des bâtiments communaux."),
 ])
 def test_round12_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
 
 
 def test_missing_person_is_not_a_police_file_entry(real):
@@ -510,8 +518,7 @@ def test_suppressor_of_a_text_without_parts_must_be_close(rules):
     ("Les opérateurs visionnent les images et procèdent à une levée de doute.", "video"),
 ])
 def test_round13_positive_families(real, text, theme):
-    r = real.match(title="", text=text)
-    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -526,7 +533,7 @@ def test_round13_positive_families(real, text, theme):
      "aérienne de contact ; sécurité ferroviaire."),
 ])
 def test_round13_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
 
 
 # ---------------------------------------------------------------- round 14 (blind15, blind16)
@@ -573,8 +580,7 @@ def test_context_word_inside_its_exclude_phrase_is_no_context(tmp_path):
     ("Abonnement à Map Révélation pour la police municipale.", "fournisseurs"),
 ])
 def test_round14_positive_families(real, text, theme):
-    r = real.match(title="", text=text)
-    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+    fires(real, text, theme)
 
 
 @pytest.mark.parametrize("title,text", [
@@ -592,4 +598,4 @@ def test_round14_positive_families(real, text, theme):
      "MUNICIPALE »."),
 ])
 def test_round14_false_positive_families(real, title, text):
-    assert not real.match(title=title, text=text).flagged
+    quiet(real, title, text)
