@@ -240,7 +240,7 @@ class Matcher:
                             target.append((ei, a0, a1))
                     else:
                         target.append((ei, best[1], best[2]))
-        if exn and main:
+        if exn and (main or acro_raw):
             def near_excluded(ei, a0, a1):
                 for x0, x1, j in exn.get(ei, ()):
                     lo, hi = (a1, x0) if x0 >= a1 else (x1, a0)
@@ -248,6 +248,7 @@ class Matcher:
                         return True
                 return False
             main = [m for m in main if not near_excluded(*m)]
+            acro_raw = [m for m in acro_raw if not near_excluded(*m)]
         acro = []
         ls = len(s)
         for ei, a, b in acro_raw:   # acronyms: exact case on the original text

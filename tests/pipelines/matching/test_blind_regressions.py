@@ -599,3 +599,46 @@ def test_round14_positive_families(real, text, theme):
 ])
 def test_round14_false_positive_families(real, title, text):
     quiet(real, title, text)
+
+
+# ---------------------------------------------------------------- round 15 (blind17, blind18)
+
+def test_exclude_near_applies_to_acronyms(real):
+    quiet(real, "Petite enfance", "Convention avec le lieu d'accueil parents-infants (LAPI) ; "
+          "le LAPI, géré par l'association familiale, ouvre le mardi.")
+    fires(real, "Quatre caméras LAPI aux entrées de la ville, reliées à la police municipale.",
+          "video")
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("Des boîtiers écoutent en permanence la rue et distinguent un bris de vitre d'une "
+     "détonation ; alerte aux agents de la police municipale.", "son"),
+    ("Registre informatisé des mineurs signalés, consultable par la police municipale.",
+     "fichiers"),
+    ("Les policiers municipaux consulteront les bases nationales recensant les véhicules volés et les "
+     "personnes recherchées par la justice.", "fichiers"),
+    ("L'application nationale des personnes faisant l'objet d'une mesure de recherche ou de "
+     "surveillance discrète (policiers, gendarmes).", "fichiers"),
+    ("Les opérateurs relèvent, sur les images transmises, les infractions au stationnement ; "
+     "avis de contravention au titulaire.", "video"),
+])
+def test_round15_positive_families(real, text, theme):
+    fires(real, text, theme)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Antennes", "Antennes relais 5G : les équipements Huawei déposés (sécurité des réseaux "
+     "radioélectriques) sont remplacés."),
+    ("Recherche", "Biométrie sportive et analyse du mouvement des athlètes (caméras "
+     "infrarouges)."),
+    ("Environnement", "Espèces protégées : Morpho hecuba ; études de biométrie des populations."),
+    ("Formation", "Caméras embarquées des véhicules école de la police nationale, sur piste "
+     "fermée (formation à la conduite)."),
+    ("Colis", "Livraison de colis par aéronefs circulant sans personne à bord ; caméras de "
+     "navigation."),
+    ("Cinéma", "Prises de vues sur la voie publique pour le tournage d'un film ; la police "
+     "municipale règle la circulation."),
+    ("Emploi", "Les personnes recherchées pour les emplois saisonniers de la plage."),
+])
+def test_round15_false_positive_families(real, title, text):
+    quiet(real, title, text)
