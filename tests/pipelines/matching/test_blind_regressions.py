@@ -642,3 +642,30 @@ def test_round15_positive_families(real, text, theme):
 ])
 def test_round15_false_positive_families(real, title, text):
     quiet(real, title, text)
+
+
+# ---------------------------------------------------------------- round 16 (blind19, blind20)
+
+@pytest.mark.parametrize("text,theme", [
+    ("Le logiciel de vidéo-prot. permet de retrouver une personne à partir d'une simple photo "
+     "de son visage.", "biometrie"),
+    ("Rechercher un individu dans les flux enregistrés à partir d'une image de référence de son "
+     "visage (CSU).", "biometrie"),
+    ("Cartes de risque transmises chaque matin au chef de poste pour planifier les patrouilles "
+     "de la police municipale.", "predictif"),
+    ("Le logiciel croise les signalements avec les interventions passées pour la police "
+     "municipale.", "predictif"),
+])
+def test_round16_positive_families(real, text, theme):
+    fires(real, text, theme)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("EHPAD", "Vidéosurveillance nocturne et détection de chute pour le personnel soignant."),
+    ("Pêche", "Relevé des données biométriques des captures par les observateurs en criée."),
+    ("Énergie", "Plateforme d'hypervision énergétique : l'hyperviseur agrège les données des "
+     "compteurs communicants."),
+    ("Déchetterie", "Deux caméras thermiques détectent tout point chaud dans les bennes."),
+])
+def test_round16_false_positive_families(real, title, text):
+    quiet(real, title, text)
