@@ -669,3 +669,33 @@ def test_round16_positive_families(real, text, theme):
 ])
 def test_round16_false_positive_families(real, title, text):
     quiet(real, title, text)
+
+
+# ---------------------------------------------------------------- round 17 (blind21, blind22)
+
+@pytest.mark.parametrize("text,theme", [
+    ("Remplacement des caméras et de l'enregistrement des images des coursives du centre "
+     "pénitentiaire.", "video"),
+    ("Quarante appareils d'enregistrement vidéo fixés sur la tenue des policiers municipaux.",
+     "video"),
+    ("Le logiciel estime les quartiers où de nouveaux faits ont le plus de chances de se "
+     "produire, pour orienter les patrouilles de la police municipale.", "predictif"),
+    ("Un algorithme calcule un indice de risque par îlot pour la police municipale ; les "
+     "secteurs où des rixes sont susceptibles de survenir.", "predictif"),
+    ("Contrôle des visiteurs des établissements pénitentiaires par lecture du réseau veineux "
+     "de la main.", "biometrie"),
+])
+def test_round17_positive_families(real, text, theme):
+    fires(real, text, theme)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Culture", "Traitement automatisé de données à caractère personnel dénommé « Passeport "
+     "culturel jeunes » ; avis de la Commission nationale de l'informatique et des libertés."),
+    ("Formation", "Acquisition d'un simulateur de tir vidéo interactif pour la formation des "
+     "policiers municipaux."),
+    ("Biodiversité", "Comptage de la faune sauvage par drone équipé d'une caméra thermique ; "
+     "analyse d'images."),
+])
+def test_round17_false_positive_families(real, title, text):
+    quiet(real, title, text)
