@@ -40,6 +40,17 @@ _NEG_BEFORE = re.compile(r"(?:^|[^a-z'])(?:ne|n'|aucun|aucune|aucuns|aucunes|san
 _NEG_AFTER = re.compile(r"^[^a-z0-9]*(?:[a-z0-9']+[^a-z0-9']+){0,3}?(?:n'|ne |est interdi|"
                         r"sont interdi|est exclu|sont exclu|est proscri|sont proscri)")
 # a sentence end in folded text: « public. », « ; », not « L. 242-5 », « art. 10 », « M. »
+_SOFT_BREAK = re.compile(r"[^\W_][,’'-]?[ \t]*\r?\n[ \t]*[a-zà-ÿœæ]")
+
+
+def _hard_break(span: str) -> bool:
+    """A line break that ends a sentence or a block (a lot's label and its text, a list item),
+    not one that a PDF put in the middle of a sentence (a word or a comma, then a lowercase
+    word on the next line)."""
+    n = span.count("\n")
+    return n > 0 and len(_SOFT_BREAK.findall(span)) < n
+
+
 _EDGE_PUNCT = " ,;:.)(\u00a0"  # punctuation glued to a near() word is no word of the gap
 _SENTENCE_END = re.compile(r"(?:[a-z]{4}[.!?]|[;!?])(?: |$)")
 _CLAUSE_END = re.compile(r"[.;!?,\n]\s")
@@ -236,7 +247,7 @@ class Matcher:
                         # the hit is the device word (its theme); a line break (a lot's
                         # label and its text, a list) ends the sentence too
                         o0, o1 = ft.to_original(best[1], best[2])
-                        if "\n" not in s[o0:o1]:
+                        if not _hard_break(s[o0:o1]):
                             target.append((ei, a0, a1))
                     else:
                         target.append((ei, best[1], best[2]))

@@ -699,3 +699,46 @@ def test_round17_positive_families(real, text, theme):
 ])
 def test_round17_false_positive_families(real, title, text):
     quiet(real, title, text)
+
+
+# ---------------------------------------------------------------- round 18 (blind23, blind24)
+
+def test_pdf_line_break_inside_a_sentence_does_not_end_it(real):
+    # the backstop pairs a device word and a policing word of one sentence; a PDF breaks lines
+    # mid-sentence (a word, then a lowercase word on the next line)
+    pdf = ("Les images, transmises par réseau 4G, sont\nconsultées par les agents de police "
+           "municipale assermentés.")
+    fires(real, pdf, "video")
+    # a lot's label and its text stay two sentences
+    quiet(real, "Marché de travaux", "Lot 3 – Images de synthèse\nPolice de caractères et "
+          "signalétique du hall.")
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("Les images collectées par les caméras peuvent faire l'objet d'un traitement par des "
+     "logiciels repérant des événements prédéterminés.", "video"),
+    ("Un logiciel signale automatiquement aux opérateurs les sacs laissés sans surveillance et "
+     "les attroupements sur les images des caméras.", "video"),
+    ("Décret relatif à la base nationale des profils ADN utilisée par les services d'enquête.",
+     "fichiers"),
+    ("Les policiers municipaux vérifient si une personne figure sur la liste nationale des "
+     "individus recherchés par les autorités judiciaires.", "fichiers"),
+    ("Arrêté portant création d'un traitement relatif aux personnes faisant l'objet d'une "
+     "interdiction de stade (ministre de l'intérieur).", "fichiers"),
+])
+def test_round18_positive_families(real, text, theme):
+    fires(real, text, theme)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Informatique", "Portables avec connexion à la session par reconnaissance faciale "
+     "(Windows Hello)."),
+    ("Environnement", "Un drone muni d'une caméra thermique repère les faons avant la fauche."),
+    ("Collèges", "Programme VSA (vie sexuelle et affective) ; campagne « TES CHOIX, TES "
+     "DROITS »."),
+    ("Jeunesse", "L'affiche reprendra les titres « TES IDÉES COMPTENT » et « TES PROJETS »."),
+    ("Animaux", "Traitement automatisé de données à caractère personnel dénommé « Fichier "
+     "national d'identification des carnivores domestiques » (ministre de l'agriculture)."),
+])
+def test_round18_false_positive_families(real, title, text):
+    quiet(real, title, text)
