@@ -1,7 +1,8 @@
 """Precision and recall of keywords.yml on labelled corpora: `python -m pipelines.matching.evaluate`.
 
 Corpora: every *.jsonl under pipelines/matching/eval/ (see docs/keywords-eval.md: dev and
-heldout by the engine's author, blind and blind2 written independently), each line
+heldout by the engine's author, blind* written independently and measured once before any
+tuning on them; the files in UNSEEN were never tuned on), each line
 {"id", "source", "title", "text", "parts"?, "expected": {"flagged": bool, "themes": [...]},
 "why"?}.
 Per theme: a document counts as a true positive when the theme is expected and fired.
@@ -22,7 +23,7 @@ EVAL_DIR = Path(__file__).resolve().parent / "eval"
 TARGET_RECALL, TARGET_PRECISION = 0.95, 0.90
 # corpora not tuned on yet: measured and reported, the target is not enforced (the exit code
 # ignores them). Remove a file from here once a tuning round has used it (docs/keywords-eval.md).
-UNSEEN: set[str] = set()
+UNSEEN: set[str] = {"blind25.jsonl", "blind26.jsonl"}   # measured once on the final round-18 vocabulary
 
 
 def load_corpus(path) -> list[dict]:

@@ -10,7 +10,10 @@ import pytest
 from pipelines.matching import VocabularyError, load_matcher
 from pipelines.matching.evaluate import EVAL_DIR, UNSEEN, evaluate, load_corpus
 
-UNSEEN_RECALL_FLOOR: dict[str, float] = {}   # file → honest first-run recall (docs)
+UNSEEN_RECALL_FLOOR: dict[str, float] = {   # file → honest first-run recall (docs)
+    "blind25.jsonl": 0.98,   # 49/50, precision 0.961, round-18 vocabulary
+    "blind26.jsonl": 0.95,   # 43/45, precision 0.915
+}
 
 def fires(matcher, text, theme):
     """The theme fires on a fresh wording (the message shows hits and rejections)."""
