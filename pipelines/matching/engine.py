@@ -39,7 +39,7 @@ _NEG_BEFORE = re.compile(r"(?:^|[^a-z'])(?:ne|n'|aucun|aucune|aucuns|aucunes|san
                          r"nullement|pas de|interdi\w*|exclu\w*|proscri\w*)(?:[^a-z]|$)")
 _NEG_AFTER = re.compile(r"^[^a-z0-9]*(?:[a-z0-9']+[^a-z0-9']+){0,3}?(?:n'|ne |est interdi|"
                         r"sont interdi|est exclu|sont exclu|est proscri|sont proscri)")
-# a sentence end in folded text: « public. », « ; », not « L. 242-5 », « art. 10 », « M. »
+# a line break that a PDF put inside a sentence: a word (or a comma), then a lowercase word
 _SOFT_BREAK = re.compile(r"[^\W_][,’'-]?[ \t]*\r?\n[ \t]*[a-zà-ÿœæ]")
 
 
@@ -51,7 +51,8 @@ def _hard_break(span: str) -> bool:
     return n > 0 and len(_SOFT_BREAK.findall(span)) < n
 
 
-_EDGE_PUNCT = " ,;:.)(\u00a0"  # punctuation glued to a near() word is no word of the gap
+_EDGE_PUNCT = " ,;:.)("  # punctuation glued to a near() word is no word of the gap (folded text)
+# a sentence end in folded text: « public. », « ; », not « L. 242-5 », « art. 10 », « M. »
 _SENTENCE_END = re.compile(r"(?:[a-z]{4}[.!?]|[;!?])(?: |$)")
 _CLAUSE_END = re.compile(r"[.;!?,\n]\s")
 
@@ -245,7 +246,8 @@ class Matcher:
                 if best:
                     if entries[ei].backstop:
                         # the hit is the device word (its theme); a line break (a lot's
-                        # label and its text, a list) ends the sentence too
+                        # label and its text, a list) ends the sentence too, unless a PDF
+                        # put it mid-sentence
                         o0, o1 = ft.to_original(best[1], best[2])
                         if not _hard_break(s[o0:o1]):
                             target.append((ei, a0, a1))
@@ -355,9 +357,8 @@ class Matcher:
         for f in fields:
             self._scan(f, bool(part_fields))
         # a label matched alone is context / suppressor of its part, like a label in text
-        by_index = {pf.index: pf for pf in part_fields}
         for lf in label_fields:
-            pf = by_index[lf.index]
+            pf = part_fields[lf.index]
             for c in lf.cands:
                 c.part = pf
             pf.ctx += [(x[0], None, None) for x in lf.ctx]
@@ -466,22 +467,24 @@ class Matcher:
         def inside(win, a, b):
             return win is None or a is None or (win[1] <= b and a <= win[2])
 
-        def veto(c, whole, win):
+        def veto(c):
             """The suppressor that vetoes B/C hit c, or None."""
+            theme = entries[c.entry].theme
+            if theme not in doc_sup:
+                return None
+            whole, win = region(c)
             sup_zones = [(w, None) for w in whole] + (
                 [(win[0], (win[0], c.start - SUP_WINDOW, c.end + SUP_WINDOW))] if win else [])
-            theme = entries[c.entry].theme
             return next((s[1] for z, w in sup_zones for s in z.sup
                          if s[0] == theme and inside(w, s[2], s[3])), None)
 
-        # a suppressed hit is no evidence for another B hit (« aéronefs sans équipage à
-        # bord » vetoed by « aéromodélisme » does not confirm « UAS »)
+        # each B/C hit's veto, decided once; a suppressed hit is no evidence for another B hit
+        # (« aéronefs sans équipage à bord » vetoed by « aéromodélisme » does not confirm « UAS »)
+        vetoes = {id(c): veto(c) for f in fields for c in f.cands
+                  if entries[c.entry].tier != "A"}
         if doc_sup:
             for f in fields:
-                if f.ab:
-                    f.ab = [o for o in f.ab if entries[o.entry].tier == "A"
-                            or entries[o.entry].theme not in doc_sup
-                            or veto(o, *region(o)) is None]
+                f.ab = [o for o in f.ab if vetoes.get(id(o)) is None]
 
         kept, rejected = [], []
         fired = set()
@@ -496,7 +499,7 @@ class Matcher:
                     continue
                 whole, win = region(c)
                 zones = [(w, None) for w in whole] + ([(win[0], win)] if win else [])
-                vetoed = veto(c, whole, win) if t.theme in doc_sup else None
+                vetoed = vetoes[id(c)]
                 if vetoed:
                     rejected.append((c, f"supprimé par « {vetoed} »"))
                     continue

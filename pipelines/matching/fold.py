@@ -194,7 +194,6 @@ def _fold_errors(exc):
 codecs.register_error("technoveille-fold", _fold_errors)
 
 
-
 class Folded:
     """The folded text of one string; `.to_original(start, end)` maps a span back."""
 

@@ -61,3 +61,15 @@ def small(small_yml):
 @pytest.fixture(scope="session")
 def real():
     return load_matcher(ROOT / "keywords.yml")
+
+
+def fires(matcher, text, theme, title=""):
+    """The theme fires on a fresh wording (the message shows hits and rejections)."""
+    r = matcher.match(title=title, text=text)
+    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
+
+
+def quiet(matcher, title, text):
+    """A trap stays silent (the message shows what fired)."""
+    r = matcher.match(title=title, text=text)
+    assert not r.flagged, [(h.theme, h.term, h.snippet) for h in r.hits]

@@ -10,22 +10,12 @@ import pytest
 from pipelines.matching import VocabularyError, load_matcher
 from pipelines.matching.evaluate import EVAL_DIR, UNSEEN, evaluate, load_corpus
 
+from .conftest import fires, quiet
+
 UNSEEN_RECALL_FLOOR: dict[str, float] = {   # file → honest first-run recall (docs)
     "blind25.jsonl": 0.98,   # 49/50, precision 0.961, round-18 vocabulary
     "blind26.jsonl": 0.95,   # 43/45, precision 0.915
 }
-
-def fires(matcher, text, theme):
-    """The theme fires on a fresh wording (the message shows hits and rejections)."""
-    r = matcher.match(title="", text=text)
-    assert theme in r.themes, ([(h.term, h.theme) for h in r.hits], r.rejected)
-
-
-def quiet(matcher, title, text):
-    """A trap stays silent (the message shows what fired)."""
-    r = matcher.match(title=title, text=text)
-    assert not r.flagged, [(h.theme, h.term, h.snippet) for h in r.hits]
-
 
 RULES = """\
 context:

@@ -7,6 +7,8 @@ import pytest
 
 from pipelines.matching import VocabularyError, load_matcher
 
+from .conftest import fires, quiet
+
 RULES = """\
 context:
   - police municipale
@@ -138,8 +140,7 @@ def test_prefix_hit_covers_the_whole_word_across_a_line_end_hyphen(rules):
      "remplacé", "fichiers"),
 ])
 def test_round5_positive_families(real, title, text, theme):
-    r = real.match(title=title, text=text)
-    assert theme in r.themes, (text, r.themes, r.rejected)
+    fires(real, text, theme, title)
 
 
 @pytest.mark.parametrize("title, text", [
@@ -152,8 +153,7 @@ def test_round5_positive_families(real, title, text, theme):
     ("Drones", "pulvérisation par aéronefs télépilotés sur les vignes ; gendarmerie informée"),
 ])
 def test_round5_false_positive_families(real, title, text):
-    r = real.match(title=title, text=text)
-    assert not r.flagged, (text, r.themes, [h.term for h in r.hits])
+    quiet(real, title, text)
 
 
 # ---------------------------------------------------------------- round 6 (blind6.jsonl)
@@ -196,8 +196,7 @@ def test_needs_context_strict_near_term_needs_another_word(tmp_path):
     ("Arrêté", "dispositifs de reconnaissance biométrique aux abords du stade", "biometrie"),
 ])
 def test_round6_positive_families(real, title, text, theme):
-    r = real.match(title=title, text=text)
-    assert theme in r.themes, (title, text, r.themes, r.rejected)
+    fires(real, text, theme, title)
 
 
 @pytest.mark.parametrize("title, text", [
@@ -206,8 +205,7 @@ def test_round6_positive_families(real, title, text, theme):
     ("Élevage", "biométrie des bovins et identification des animaux du cheptel"),
 ])
 def test_round6_false_positive_families(real, title, text):
-    r = real.match(title=title, text=text)
-    assert not r.flagged, (text, r.themes, [h.term for h in r.hits])
+    quiet(real, title, text)
 
 
 # ---------------------------------------------------------------- round 7 (blind7.jsonl)
@@ -221,8 +219,7 @@ def test_round6_false_positive_families(real, title, text):
     ("Décret", "consultation du fichier des objets et véhicules signalés", "fichiers"),
 ])
 def test_round7_positive_families(real, title, text, theme):
-    r = real.match(title=title, text=text)
-    assert theme in r.themes, (title, text, r.themes, r.rejected)
+    fires(real, text, theme, title)
 
 
 @pytest.mark.parametrize("title, text", [
@@ -231,5 +228,4 @@ def test_round7_positive_families(real, title, text, theme):
     ("Canicule", "registre des personnes vulnérables tenu par le CCAS"),
 ])
 def test_round7_false_positive_families(real, title, text):
-    r = real.match(title=title, text=text)
-    assert not r.flagged, (text, r.themes, [h.term for h in r.hits])
+    quiet(real, title, text)

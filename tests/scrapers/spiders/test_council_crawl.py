@@ -11,6 +11,8 @@ from scrapers.parsers.council import pdf
 from scrapers.parsers.council.urls import url_id
 from tests.conftest import run_cli
 
+from .council_registries import rochebrune
+
 
 def stats(base):
     with urllib.request.urlopen(f"{base}/councils/_stats") as r:
@@ -113,17 +115,7 @@ def test_rerun_downloads_nothing_unchanged_and_leaves_db_unchanged(tv_env, repla
 
 def test_new_site_configured_in_yaml_only(tv_env, replay_server, tmp_path):
     registry = tmp_path / "registry.yml"
-    registry.write_text(f"""
-councils:
-  - id: rochebrune
-    name: Mairie de Rochebrune
-    insee: "99004"
-    kind: site
-    url: {replay_server}/councils/rochebrune/conseil-municipal.html
-    documents:
-      item: tr.seance
-      date: td.date::text
-""", encoding="utf-8")
+    registry.write_text("\ncouncils:\n" + rochebrune(replay_server), encoding="utf-8")
     env = dict(tv_env, COUNCILS_FILE=str(registry))
     run_cli(["crawl", "council"], env)
     docs = rows(env["TECHNOVEILLE_DB"], "select doc_type, published_on, parts, flagged from documents")

@@ -4,6 +4,8 @@ import sqlite3
 
 from tests.conftest import run_cli
 
+from .council_registries import rochebrune
+
 
 def test_disallowed_city_page_is_not_fetched_and_is_reported(tv_env, replay_server, tmp_path):
     registry = tmp_path / "registry.yml"
@@ -14,15 +16,7 @@ councils:
     insee: "99009"
     kind: site
     url: {replay_server}/councils/interdit/conseil-municipal.html
-  - id: rochebrune
-    name: Mairie de Rochebrune
-    insee: "99004"
-    kind: site
-    url: {replay_server}/councils/rochebrune/conseil-municipal.html
-    documents:
-      item: tr.seance
-      date: td.date::text
-""", encoding="utf-8")
+""" + rochebrune(replay_server), encoding="utf-8")
     env = dict(tv_env, COUNCILS_FILE=str(registry))
     run_cli(["crawl", "council"], env)
     conn = sqlite3.connect(env["TECHNOVEILLE_DB"])
