@@ -24,7 +24,7 @@ def run(args) -> int:
     env.setdefault("TECHNOVEILLE_ARCHIVE", "data/demo/archive")
     env.setdefault("TECHNOVEILLE_START_DELAY", "0")
     env.setdefault("TECHNOVEILLE_RETRY_BACKOFF", "0.5")
-    server, base = serve_in_thread()
+    server, base = serve_in_thread(port=int(env.get("TECHNOVEILLE_REPLAY_PORT") or 0))
     replay_env, spider_args = demo_setup(base)
     env.update(replay_env)
     print(f"serveur de rejeu : {base}/", flush=True)
