@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock demo run serve test bench eval chromium ocr-deps clean
+.PHONY: install lock demo run serve test lint bench eval chromium ocr-deps clean
 
 install: $(STAMP)
 
@@ -49,7 +49,10 @@ ocr-deps: install
 	@$(BIN)/python -c "import ocrmypdf" 2>/dev/null || \
 	  $(BIN)/pip install --quiet -c requirements.lock -e '.[test,ocr]'
 
+## Layers (import-linter contracts in pyproject.toml), declared dependencies (deptry), tests
 test: install chromium ocr-deps
+	$(BIN)/lint-imports
+	$(BIN)/deptry .
 	$(BIN)/pytest -q
 
 ## Keyword engine precision / recall on the labelled corpus

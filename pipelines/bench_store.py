@@ -22,8 +22,8 @@ from pipelines.matching.bench import make_doc
 from pipelines.normalise import normalise_document
 from pipelines.publish import publish
 from pipelines.store import store_document
-from scrapers.items import Document
-from technoveille import config
+from technoveille.core.items import Document
+from technoveille.core import config
 
 
 def documents(n: int, seed: int = 11) -> list[Document]:

@@ -1,106 +1,15 @@
-"""The public database: schema (sqlite-utils), folding for FTS, and the write helpers shared
-by the crawl pipeline and `technoveille rematch` (one code path)."""
+"""Writes to the public database shared by the crawl pipeline and `technoveille rematch`
+(one code path): vocabulary, documents and their FTS row, hits, links, flags, deletions."""
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Iterable
 
 import sqlite_utils
 
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"
-_FOLD = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
-
-DOCUMENT_COLUMNS = {
-    "id": str, "source": str, "source_id": str, "url": str, "title": str, "text": str,
-    "parts": str, "published_on": str, "doc_type": str, "authority": str, "authority_id": str,
-    "place_name": str, "place_code": str, "related": str, "extra": str, "fetched_at": str,
-    "sha256": str, "archive": str, "content_hash": str, "matched": int, "flagged": int,
-    "flag_reason": str, "themes": str, "score": float, "match_version": str,
-    "first_seen": str, "updated_at": str,
-}
-HIT_COLUMNS = {
-    "id": str, "document_id": str, "theme": str, "term": str, "tier": str, "part_label": str,
-    "part_index": int, "field": str, "start": int, "end": int, "snippet": str, "negated": int,
-}
-
-
-def fold(text: str | None) -> str:
-    """What the FTS index sees: œ/æ spelled out (unicode61 does not fold them)."""
-    return (text or "").translate(_FOLD)
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 30000")
-    if wal:
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-    ensure_schema(db)
-    return db
-
-
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    if "documents" not in db.table_names():
-        db["documents"].create(DOCUMENT_COLUMNS, pk="id", not_null={"source", "source_id"})
-        db["documents"].create_index(["source", "source_id"], unique=True)
-        db["documents"].create_index(["published_on"])
-        db["documents"].create_index(["flagged"])
-    if "themes" not in db.table_names():
-        db["themes"].create({"id": str, "label": str, "description": str}, pk="id")
-    if "terms" not in db.table_names():
-        db["terms"].create({"id": str, "theme": str, "term": str, "mode": str, "tier": str},
-                           pk="id", foreign_keys=[("theme", "themes", "id")])
-    if "hits" not in db.table_names():
-        db["hits"].create(HIT_COLUMNS, pk="id", foreign_keys=[
-            ("document_id", "documents", "id"), ("theme", "themes", "id")])
-        db["hits"].create_index(["document_id"])
-        db["hits"].create_index(["theme"])
-    if "links" not in db.table_names():
-        db["links"].create({"document_id": str, "target_id": str, "relation": str},
-                           pk=("document_id", "target_id", "relation"),
-                           foreign_keys=[("document_id", "documents", "id"),
-                                         ("target_id", "documents", "id")])
-        db["links"].create_index(["target_id"])
-    if "crawl_runs" not in db.table_names():
-        db["crawl_runs"].create({
-            "id": int, "source": str, "args": str, "started_at": str, "finished_at": str,
-            "finish_reason": str, "documents_seen": int, "documents_new": int,
-            "documents_updated": int, "documents_unchanged": int, "errors": int,
-            "requests": int, "responses": int}, pk="id")
-    if "crawl_errors" not in db.table_names():
-        db["crawl_errors"].create({
-            "id": str, "source": str, "record_id": str, "url": str, "reason": str, "detail": str,
-            "first_seen": str, "last_seen": str, "first_run": int, "last_run": int,
-            "occurrences": int}, pk="id", foreign_keys=[("last_run", "crawl_runs", "id")])
-        db["crawl_errors"].create_index(["source"])
-    if "state" not in db.table_names():
-        db["state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
-    if "documents_fts" not in db.table_names():
-        db.execute(
-            "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, "
-            f"tokenize = '{FTS_TOKENIZE}')")
-
-
-# ---------------------------------------------------------------- state
-
-def get_state(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
-    row = db.execute("select value from state where key = ?", [key]).fetchone()
-    return row[0] if row else default
-
-
-def set_state(db: sqlite_utils.Database, key: str, value: str) -> None:
-    if get_state(db, key) == value:
-        return
-    db["state"].upsert({"key": key, "value": value, "updated_at": now_iso()}, pk="key")
+from technoveille.core.db import DOCUMENT_COLUMNS, get_state, now_iso, set_state
+from technoveille.core.fold import fold_for_index
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -182,7 +91,7 @@ def index_fts(db: sqlite_utils.Database, document_id: str) -> None:
         return
     db.execute("delete from documents_fts where rowid = ?", [row[0]])
     db.execute("insert into documents_fts (rowid, title, text) values (?, ?, ?)",
-               [row[0], fold(row[1]), fold(row[2])])
+               [row[0], fold_for_index(row[1]), fold_for_index(row[2])])
 
 
 def upsert_document(db: sqlite_utils.Database, doc: dict) -> str:
@@ -268,3 +177,34 @@ def propagate_flags(db: sqlite_utils.Database) -> int:
     before = db.conn.total_changes
     db.execute(sql)
     return db.conn.total_changes - before
+
+
+def mark_deleted(db: sqlite_utils.Database, deletion) -> str:
+    """Mark a withdrawn text (`extra.deleted` = the archive) or article (added to
+    `extra.deleted_articles` of the texts that hold it); nothing is erased. Returns what
+    happened: 'marked', 'already', or 'never-stored'. Caller holds the transaction."""
+    target = deletion.target
+    if target.startswith("JORFARTI"):
+        marked_any = False
+        for doc_id, raw in db.execute(
+                "select id, extra from documents where source = ? and extra like ?",
+                [deletion.source, f"%{target}%"]).fetchall():
+            extra = json.loads(raw or "{}")
+            marked = extra.setdefault("deleted_articles", [])
+            if target not in marked:
+                marked.append(target)
+                marked_any = True
+                db.execute("update documents set extra = ? where id = ?",
+                           [json.dumps(extra, ensure_ascii=False, sort_keys=True), doc_id])
+        return "marked" if marked_any else "already"
+    doc_id = f"{deletion.source}:{target}"
+    row = db.execute("select extra from documents where id = ?", [doc_id]).fetchone()
+    if row is None:
+        return "never-stored"
+    extra = json.loads(row[0] or "{}")
+    if extra.get("deleted") == deletion.by:
+        return "already"
+    extra["deleted"] = deletion.by
+    db.execute("update documents set extra = ?, updated_at = ? where id = ?",
+               [json.dumps(extra, ensure_ascii=False, sort_keys=True), now_iso(), doc_id])
+    return "marked"

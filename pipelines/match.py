@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 
 from pipelines.matching import load_matcher
-from scrapers.items import Document
-from technoveille import config
+from technoveille.core.items import Document
+from technoveille.core import config
 
 logger = logging.getLogger(__name__)
 

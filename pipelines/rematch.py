@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 
 from pipelines import db as dbm
+from technoveille.core import db as state
 from pipelines.match import match_document
 
 
@@ -31,11 +32,11 @@ def rematch(db, matcher, progress=sys.stderr, every: int = 1000) -> dict[str, Co
                 print(f"\r{n}/{total} documents", end="" if n < total else "\n",
                       file=progress, flush=True)
         dbm.propagate_flags(db)
-        dbm.set_state(db, "keywords_version", matcher.version)
+        state.set_state(db, "keywords_version", matcher.version)
     return {"added": added, "removed": removed}
 
 
 def needs_rematch(db, matcher) -> bool:
-    stored = dbm.get_state(db, "keywords_version")
+    stored = state.get_state(db, "keywords_version")
     has_docs = db.execute("select 1 from documents limit 1").fetchone() is not None
     return has_docs and stored != matcher.version

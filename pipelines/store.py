@@ -10,8 +10,10 @@ from dataclasses import asdict
 from scrapy import signals
 
 from pipelines import db as dbm
-from scrapers.items import CrawlError, Document
-from technoveille import config
+from pipelines.matching import load_matcher
+from technoveille.core import config
+from technoveille.core.db import connect, now_iso, set_state
+from technoveille.core.items import CrawlError, Document, StateUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +22,7 @@ def record_error(db, run_id: int | None, error: CrawlError) -> None:
     """One row per distinct (source, record, url, reason); a repeat bumps its counters."""
     key = f"{error.source}|{error.record_id}|{error.url}|{error.reason}"
     eid = hashlib.sha1(key.encode()).hexdigest()[:20]
-    now = dbm.now_iso()
+    now = now_iso()
     row = db.execute("select occurrences, last_run from crawl_errors where id = ?",
                      [eid]).fetchone()
     if row is None:
@@ -48,9 +50,10 @@ def store_document(db, item: Document, result, version: str) -> str:
 
 
 class StorePipeline:
-    def __init__(self, crawler, db_path):
+    def __init__(self, crawler, db_path, keywords_path):
         self.crawler = crawler
         self.db_path = db_path
+        self.keywords_path = keywords_path
         self.db = None
         self.run_id = None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0}
@@ -58,31 +61,25 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipe = cls(crawler, crawler.settings.get("TECHNOVEILLE_DB") or config.db_path())
+        settings = crawler.settings
+        pipe = cls(crawler, settings.get("TECHNOVEILLE_DB") or config.db_path(),
+                   settings.get("TECHNOVEILLE_KEYWORDS") or config.keywords_path())
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 
-    def _matcher(self):
-        if not hasattr(self, "_cached_matcher"):
-            self._cached_matcher = None
-            for pipe in self.crawler.engine.scraper.itemproc.middlewares:
-                if getattr(pipe, "matcher", None) is not None:
-                    self._cached_matcher = pipe.matcher
-        return self._cached_matcher
-
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        self.db = dbm.connect(self.db_path)
+        self.db = connect(self.db_path)
         self.source = getattr(spider, "source", spider.name)
         args = {k: v for k, v in vars(spider).items()
                 if k in ("since", "until", "city", "days", "backfill") and v is not None}
         self.run_id = self.db["crawl_runs"].insert({
             "source": spider.name, "args": json.dumps(args, sort_keys=True, default=str),
-            "started_at": dbm.now_iso()}).last_pk
-        matcher = self._matcher()
-        if matcher is not None:
-            dbm.store_vocabulary(self.db, matcher)
-            dbm.set_state(self.db, "keywords_version", matcher.version)
+            "started_at": now_iso()}).last_pk
+        # the same (cached) matcher as the match stage: its themes and terms are published
+        matcher = load_matcher(self.keywords_path)
+        dbm.store_vocabulary(self.db, matcher)
+        set_state(self.db, "keywords_version", matcher.version)
 
     def process_item(self, item, spider=None):
         if isinstance(item, CrawlError):
@@ -92,14 +89,26 @@ class StorePipeline:
             with self.db.atomic():
                 record_error(self.db, self.run_id, item)
             return item
+        if isinstance(item, StateUpdate):
+            self.apply_state(item)
+            return item
         if isinstance(item, Document):
             result = getattr(item, "_match", None)
-            matcher = self._matcher()
-            status = store_document(self.db, item, result, matcher.version if matcher else "")
+            status = store_document(self.db, item, result, result.version if result else "")
             if item.id not in self.seen:
                 self.seen.add(item.id)
                 self.counts[status] += 1
         return item
+
+    def apply_state(self, update: StateUpdate) -> None:
+        with self.db.atomic():
+            for deletion in update.deletions:
+                outcome = dbm.mark_deleted(self.db, deletion)
+                if outcome != "already":
+                    logger.info("%s deletes %s: %s", deletion.by, deletion.target,
+                                "marked deleted" if outcome == "marked" else "never stored")
+            for key, value in update.values.items():
+                set_state(self.db, key, value)
 
     def close_spider(self, spider=None):
         if self.db is None:
@@ -114,7 +123,7 @@ class StorePipeline:
             return
         stats = self.crawler.stats.get_stats()
         self.db["crawl_runs"].update(self.run_id, {
-            "finished_at": dbm.now_iso(),
+            "finished_at": now_iso(),
             "finish_reason": reason,
             "documents_seen": len(self.seen), "documents_new": self.counts["new"],
             "documents_updated": self.counts["updated"],

@@ -10,8 +10,8 @@ from email.utils import parsedate_to_datetime
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.utils.response import response_status_message
 
-from pipelines import archive
-from scrapers.items import CrawlError, Document
+from technoveille.core import archive
+from technoveille.core.items import CrawlError, Document
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     parser = build_parser()
     args = parser.parse_args(argv)
-    from technoveille import config
+    from technoveille.core import config
 
     level = "DEBUG" if args.verbose else (config.get("TECHNOVEILLE_LOG_LEVEL") or "INFO").upper()
     logging.basicConfig(level=level,

@@ -1,19 +1,16 @@
 """/-/archive/<sha256>: the raw copy of a source response as it was fetched, so a document can
 be cited after its publisher deleted it. Served from TECHNOVEILLE_ARCHIVE, never from the DB."""
-import os
-from pathlib import Path
-
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+
+from technoveille.core import config
+from technoveille.core.archive import read
 
 
 async def archive_view(request):
     sha = request.url_vars["sha256"]
-    root = Path(os.environ.get("TECHNOVEILLE_ARCHIVE", "data/archive"))
-    from pipelines.archive import read
-
     try:
-        body, meta = read(sha, root=root)
+        body, meta = read(sha, root=config.archive_dir())
     except (FileNotFoundError, OSError):
         return Response.html("<h1>Copie archivée introuvable</h1>", status=404)
     ctype = meta.get("content_type") or "application/octet-stream"

@@ -1,18 +1,15 @@
-"""SQL function fold(text): lower case, no accents, œ/æ spelled out — for analysts' SQL:
+"""SQL function fold(text): lower case, no accents, œ/æ spelled out, apostrophes unified —
+the same letters as the matcher and the search index (technoveille.core.fold), for analysts:
     select * from documents where fold(text) like '%videoprotection%'"""
-import unicodedata
-
 from datasette import hookimpl
 
-_FOLD = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+from technoveille.core.fold import fold_plain
 
 
 def fold(value):
     if value is None:
         return None
-    value = str(value).translate(_FOLD)
-    value = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in value if not unicodedata.combining(c)).casefold()
+    return fold_plain(str(value))
 
 
 @hookimpl

@@ -10,7 +10,7 @@ import re
 
 from datasette import hookimpl
 
-from pipelines.db import fold as fold_like_the_index
+from technoveille.core.fold import fold_for_index as fold_like_the_index
 
 NOTHING = '"technoveille_recherche_vide"'
 _OPERATORS = {"OR", "AND", "NOT"}

@@ -1,7 +1,7 @@
 """Jinja filter `highlight`: escape scraped text, then show [[matched words]] as <mark>."""
 from datasette import hookimpl
 
-from pipelines.matching.highlight import highlight_html
+from technoveille.core.highlight import highlight_html
 
 
 @hookimpl

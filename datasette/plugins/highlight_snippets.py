@@ -2,8 +2,7 @@
 import markupsafe
 from datasette import hookimpl
 
-from pipelines.matching.engine import MARK_OPEN
-from pipelines.matching.highlight import highlight_html
+from technoveille.core.highlight import MARK_OPEN, highlight_html
 
 SNIPPET_COLUMNS = {"snippet", "extrait"}
 

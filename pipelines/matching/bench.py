@@ -19,7 +19,7 @@ import re
 import time
 
 from . import load_matcher
-from .fold import fold, fold_text
+from technoveille.core.fold import fold, fold_text
 from .variants import variants
 
 _SUBJECTS = ["Le conseil municipal", "Le pouvoir adjudicateur", "La commune", "Le ministre de l’économie",

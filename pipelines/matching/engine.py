@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from .fold import fold, fold_text
+from technoveille.core.fold import fold, fold_text
+from technoveille.core.highlight import MARK_CLOSE, MARK_OPEN
 from .variants import STOPWORDS, variants
 from .vocabulary import Vocabulary
 
@@ -30,7 +31,6 @@ SUP_WINDOW = 600        # ... for its suppressors: minutes without parts put unr
 WEIGHTS = {"A": 1.0, "B": 0.5, "C": 0.1}
 _RANK = {"A": 0, "B": 1, "C": 2}
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-MARK_OPEN, MARK_CLOSE = "[[", "]]"
 
 MAIN, NEAR_A, NEAR_B, EXCL, ACRO = 0, 1, 2, 3, 4
 EXCL_NEAR = 5           # 5 + j: word j of a term's `exclude: [near(word, N)]`
@@ -84,6 +84,7 @@ class MatchResult:
     themes: list
     hits: list
     rejected: list = field(default_factory=list)   # [(Hit, reason)] B/C hits that did not count
+    version: str = ""  # the matcher's version (sha256 of keywords.yml) that decided
 
 
 @dataclass
@@ -546,7 +547,8 @@ class Matcher:
         hits = [self._hit(c) for c in kept]
         themes = [t["id"] for t in self.themes if t["id"] in fired]
         return MatchResult(flagged=bool(fired), scores=scores, themes=themes, hits=hits,
-                           rejected=[(self._hit(c), why) for c, why in rejected])
+                           rejected=[(self._hit(c), why) for c, why in rejected],
+                           version=self.version)
 
     # ------------------------------------------------------------------ output
     def _hit(self, c: _Cand) -> Hit:

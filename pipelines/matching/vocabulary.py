@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from .errors import VocabularyError
-from .fold import fold
+from technoveille.core.fold import fold
 
 MODES = ("phrase", "word", "prefix", "acronym", "near")
 TIERS = ("A", "B", "C")

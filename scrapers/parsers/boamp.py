@@ -7,7 +7,7 @@ API
 * ``record``: one flat record of the Opendatasoft Explore API v2.1 dataset ``boamp``, as found in
   ``/records`` ``results`` or in the ``/exports/json`` list. ``donnees`` and ``gestion`` are JSON
   *strings* (an already-decoded object is accepted too).
-* ``ParseResult.document``: a dict with exactly the fields of ``scrapers.items.Document`` except
+* ``ParseResult.document``: a dict with exactly the fields of ``technoveille.core.items.Document`` except
   ``fetched_at``/``sha256``/``archive`` (the spider does ``Document(**result.document)``).
 * ``ParseResult.errors``: human-readable problems, one line each (``donnees`` null/empty/invalid JSON,
   unknown format, invalid ``gestion``, missing fields, rejected deadline, repaired mojibake…). The spider
@@ -51,7 +51,7 @@ from zoneinfo import ZoneInfo
 from scrapers.parsers import departements
 from scrapers.parsers.boamp_formats import (Extracted, as_list, enum_key, extract, is_legacy_api,
                                             legacy_api_upper, txt)
-from scrapers.parsers.textclean import TextCleaner
+from technoveille.core.textclean import TextCleaner
 
 PARIS = ZoneInfo("Europe/Paris")
 SOURCE = "boamp"

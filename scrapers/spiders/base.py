@@ -1,7 +1,9 @@
-"""Behaviour shared by every spider: date windows, errors as rows, an errback on every request.
+"""Behaviour shared by every spider: settings, date windows, errors as rows, an errback on
+every request, incremental state read through the core's state API, end-of-crawl items.
 
-A source spider sets class attributes and writes its callbacks; it never talks to the
-database (pipelines do) and never archives (ArchiveMiddleware does).
+A source spider sets class attributes and writes its callbacks; it never writes to the
+database (it yields items: Document, CrawlError, StateUpdate; pipelines write) and never
+archives (ArchiveMiddleware does).
 """
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ from datetime import date, datetime, timedelta
 from typing import Iterator
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from pipelines import db as dbm
-from scrapers.items import CrawlError
-from technoveille import config
+from technoveille.core import config
+from technoveille.core import db as state
+from technoveille.core.items import CrawlError
 
 
 def parse_day(value: str | date | None) -> date | None:
@@ -45,6 +48,21 @@ class BaseSpider(scrapy.Spider):
         if self.since and self.until and self.since > self.until:
             raise ValueError(f"--since {self.since} est postérieur à --until {self.until}")
 
+    # ------------------------------------------------------------ settings
+    @classmethod
+    def update_settings(cls, settings):
+        """Every source setting (base URLs, limits) at default priority, so a spider built
+        by a bare crawler (tests) has them too; project settings, -s and env win."""
+        for name, value in config.scrapy_settings().items():
+            settings.set(name, value, priority="default")
+        super().update_settings(settings)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
+
     # ------------------------------------------------------------ windows
     def today(self) -> date:
         return date.today()
@@ -62,21 +80,15 @@ class BaseSpider(scrapy.Spider):
             day += timedelta(days=1)
 
     # ------------------------------------------------------------ incremental state
-    def db_path(self):
-        """The database this crawl stores into (TECHNOVEILLE_DB setting or variable). Spiders
-        only read it for incremental state (archives done, ETags, known documents) and write
-        nothing but `state` rows; documents go through the pipelines."""
-        settings = getattr(self, "settings", None)
-        return (settings.get("TECHNOVEILLE_DB") if settings else None) or config.db_path()
-
     _state_db = None
 
     @property
     def state_db(self):
-        """One connection per crawl, opened on first use, closed after the spider's own
-        `closed()` has run (see `close`)."""
+        """A connection to the database this crawl stores into (TECHNOVEILLE_DB setting), for
+        reading incremental state through `technoveille.core.db` (archives done, ETags, known
+        documents). One per crawl, opened on first use, closed after `closed()` has run."""
         if self._state_db is None:
-            self._state_db = dbm.connect(self.db_path())
+            self._state_db = state.connect(self.settings.get("TECHNOVEILLE_DB"))
         return self._state_db
 
     @staticmethod
@@ -87,6 +99,31 @@ class BaseSpider(scrapy.Spider):
             if spider._state_db is not None:
                 spider._state_db.close()
                 spider._state_db = None
+
+    # ------------------------------------------------------------ end of crawl
+    _finalised = False
+
+    def final_items(self):
+        """Items to store once every request is done (a crawl that finished, not one that was
+        killed or shut down): e.g. the StateUpdate saying which archives were read to their end.
+        Override in a spider; the default has none."""
+        return []
+
+    def _on_idle(self, spider=None):
+        if self._finalised:
+            return
+        self._finalised = True
+        items = list(self.final_items())
+        if not items:
+            return
+        # a data: URL needs no network, no robots.txt; its callback yields the items
+        request = scrapy.Request("data:,", callback=self._yield_final, dont_filter=True,
+                                 cb_kwargs={"items": items}, meta={"record_id": "final"})
+        self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def _yield_final(self, response, items):
+        yield from items
 
     # ------------------------------------------------------------ errors
     def error(self, reason: str, url: str | None = None, record_id: str | None = None,

@@ -21,8 +21,7 @@ from urllib.parse import quote, urlencode
 
 from scrapers.parsers.boamp import parse_record
 from scrapers.spiders.base import BaseSpider
-from scrapers.items import Document
-from technoveille import config
+from technoveille.core.items import Document
 
 FAMILLES = ("JOUE", "FNS", "MAPA", "DSP", "DIVERS")
 
@@ -47,10 +46,9 @@ class BoampSpider(BaseSpider):
 
     @property
     def base_url(self) -> str:
-        """BOAMP_API_URL: Scrapy setting (-s) or environment variable; the dataset URL
+        """BOAMP_API_URL (Scrapy setting, from the environment or -s): the dataset URL
         (…/catalog/datasets/boamp), tolerated with a trailing slash, `/records` or `/exports/json`."""
-        url = self.settings.get("BOAMP_API_URL") if hasattr(self, "settings") else None
-        url = (url or config.get("BOAMP_API_URL") or "").split("?")[0].rstrip("/")
+        url = (self.settings.get("BOAMP_API_URL") or "").split("?")[0].rstrip("/")
         return re.sub(r"/(?:records|exports(?:/json)?)$", "", url)
 
     # ------------------------------------------------------------ requests

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
-from pipelines import db as dbm
+from technoveille.core import db as dbm
 from scrapers import council_tls
-from scrapers.items import Document
+from technoveille.core.items import Document
 from scrapers.parsers.council import classify, dates, items, pdf, scdl
 from scrapers.parsers.council.registry import Council, Level, load, select
 from scrapers.parsers.council.urls import normalise_url, url_id

@@ -10,8 +10,10 @@ from the last processed archive when that is older (a cron that stopped for a wh
 up). Processed archives are kept in the `state` table (`jorf:archive:<name>`) once the whole
 archive was read; a damaged archive is not recorded and is retried on the next run.
 
-Deletion lists (`liste_suppression_jorf.dat`) are applied when the crawl closes, after every
-document was stored: a deleted text is KEPT and marked `extra.deleted` (see docs/sources/jorf.md).
+Deletion lists (`liste_suppression_jorf.dat`) are applied when the crawl has finished, after
+every document was stored: the spider's final StateUpdate item carries them with the archives
+read, and the store pipeline marks a deleted text `extra.deleted` — it is KEPT (see
+docs/sources/jorf.md).
 """
 from __future__ import annotations
 
@@ -23,12 +25,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
-from pipelines import db as dbm
-from pipelines.normalise import normalise_document
-from scrapers.items import Document
-from scrapers.parsers import jorf_archive, safe_tar
+from scrapers.parsers import jorf_archive
 from scrapers.spiders.base import BaseSpider
-from technoveille import config
+from technoveille.core import db as state
+from technoveille.core.items import Deletion, Document, StateUpdate
+from technoveille.core.textclean import normalise_document
 
 STATE_PREFIX = "jorf:archive:"
 STATE_LAST = "jorf:last_archive"
@@ -65,16 +66,25 @@ class JorfSpider(BaseSpider):
     source = "jorf"
     custom_settings = {
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-        "DOWNLOAD_MAXSIZE": int(config.get("JORF_MAX_ARCHIVE_BYTES", str(200 * 1024 * 1024))),
         "DOWNLOAD_WARNSIZE": 50 * 1024 * 1024,
     }
 
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        settings.set("DOWNLOAD_MAXSIZE", settings.getint("JORF_MAX_ARCHIVE_BYTES"),
+                     priority="spider")
+
+    @property
+    def dumps_url(self) -> str:
+        return (self.settings.get("JORF_DUMPS_URL") or "").rstrip("/") + "/"
+
+    @property
+    def default_days(self) -> int:
+        return self.settings.getint("JORF_FIRST_RUN_DAYS") or 7
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.dumps_url = (config.get("JORF_DUMPS_URL") or "").rstrip("/") + "/"
-        self.default_days = int(config.get("JORF_FIRST_RUN_DAYS") or 7)
-        self.max_member = int(config.get("JORF_MAX_MEMBER_BYTES", str(safe_tar.MAX_MEMBER)))
-        self.max_total = int(config.get("JORF_MAX_TOTAL_BYTES", str(safe_tar.MAX_TOTAL)))
         self.done: dict[str, dict] = {}  # archives read to their end during this run
         self.deletions: list[tuple[str, list[str]]] = []
         self.yielded_in: dict[str, str] = {}  # JORFTEXT → last archive that carried it
@@ -88,9 +98,7 @@ class JorfSpider(BaseSpider):
 
     def load_state(self) -> tuple[set[str], str | None]:
         db = self.state_db
-        names = {row[0][len(STATE_PREFIX):] for row in db.execute(
-            "select key from state where key like ?", [STATE_PREFIX + "%"])}
-        return names, dbm.get_state(db, STATE_LAST)
+        return set(state.state_items(db, STATE_PREFIX)), state.get_state(db, STATE_LAST)
 
     def lower_bound(self, last: str | None) -> date:
         if self.since:
@@ -145,8 +153,9 @@ class JorfSpider(BaseSpider):
 
     def parse_archive(self, response):
         name = response.meta["archive"]
-        result = jorf_archive.read_archive(name, response.body, max_member=self.max_member,
-                                           max_total=self.max_total,
+        result = jorf_archive.read_archive(name, response.body,
+                                           max_member=self.settings.getint("JORF_MAX_MEMBER_BYTES"),
+                                           max_total=self.settings.getint("JORF_MAX_TOTAL_BYTES"),
                                            known_sommaires=self.known_sommaires())
         self.recent_sommaires = (self.recent_sommaires + [result.sommaires])[-RECENT_ARCHIVES:]
         for err in result.errors:
@@ -170,17 +179,14 @@ class JorfSpider(BaseSpider):
     # ------------------------------------------------------------ known versions
     def stored(self, doc_id: str) -> dict | None:
         """The stored version of a text: {"extra", "key"} (None when never stored)."""
-        rows = self.state_db.execute(
-            "select url, title, text, parts, published_on, doc_type, authority, extra "
-            "from documents where id = ?", [doc_id]).fetchall()
-        if not rows:
+        row = state.stored_document(self.state_db, doc_id)
+        if row is None:
             return None
-        row = rows[0]
-        extra = json.loads(row[7] or "{}")
-        doc = Document(source=self.source, source_id=doc_id.split(":", 1)[1], url=row[0],
-                       title=row[1], text=row[2], parts=json.loads(row[3] or "[]"),
-                       published_on=row[4], doc_type=row[5], authority=row[6], extra=extra)
-        return {"extra": extra, "key": content_key(doc)}
+        doc = Document(source=self.source, source_id=doc_id.split(":", 1)[1], url=row["url"],
+                       title=row["title"], text=row["text"], parts=row["parts"],
+                       published_on=row["published_on"], doc_type=row["doc_type"],
+                       authority=row["authority"], extra=row["extra"])
+        return {"extra": row["extra"], "key": content_key(doc)}
 
     def known_sommaires(self) -> dict[str, dict]:
         known: dict[str, dict] = {}
@@ -217,54 +223,34 @@ class JorfSpider(BaseSpider):
         yield from self.errback(failure)
         yield from self.next_archive(failure.request.meta.get("todo") or [])
 
-    # ------------------------------------------------------------ close
-    def closed(self, reason):
+    # ------------------------------------------------------------ end of crawl
+    def final_items(self):
+        """One StateUpdate: the deletions of this run and the archives read to their end."""
         if not self.done and not self.deletions:
-            return
-        db = self.state_db
-        with db.atomic():
-            self.apply_deletions(db)
-            for name, summary in sorted(self.done.items()):
-                summary["processed_at"] = dbm.now_iso()
-                dbm.set_state(db, STATE_PREFIX + name, json.dumps(summary, sort_keys=True))
-            if self.done:
-                newest = max(self.done, key=jorf_archive.archive_stamp)
-                current = dbm.get_state(db, STATE_LAST)
-                if not current or jorf_archive.archive_stamp(newest) > (
-                        jorf_archive.archive_stamp(current) or ""):
-                    dbm.set_state(db, STATE_LAST, newest)
+            return []
+        values = {}
+        for name, summary in sorted(self.done.items()):
+            summary["processed_at"] = state.now_iso()
+            values[STATE_PREFIX + name] = json.dumps(summary, sort_keys=True)
+        if self.done:
+            newest = max(self.done, key=jorf_archive.archive_stamp)
+            current = state.get_state(self.state_db, STATE_LAST)
+            if not current or jorf_archive.archive_stamp(newest) > (
+                    jorf_archive.archive_stamp(current) or ""):
+                values[STATE_LAST] = newest
+        return [StateUpdate(values=values, deletions=self.deletions_to_apply())]
 
-    def apply_deletions(self, db) -> None:
-        """Mark deleted texts (extra.deleted = archive) and deleted articles
-        (extra.deleted_articles); a text carried again by a LATER archive of this run
-        is not marked (DILA re-created it)."""
+    def deletions_to_apply(self) -> list[Deletion]:
+        """Every deletion of this run, except a text carried again by a LATER archive of this
+        run (DILA re-created it)."""
         order = {name: jorf_archive.archive_stamp(name) for name, _ in self.deletions}
+        out = []
         for name, ids in self.deletions:
             for deleted in ids:
                 if deleted.startswith("JORFTEXT"):
                     again = self.yielded_in.get(deleted)
                     if again and jorf_archive.archive_stamp(again) > order[name]:
                         continue
-                    row = db.execute("select extra from documents where id = ?",
-                                     [f"jorf:{deleted}"]).fetchone()
-                    if row is None:
-                        self.logger.info("%s deletes %s (never stored)", name, deleted)
-                        continue
-                    extra = json.loads(row[0] or "{}")
-                    if extra.get("deleted") != name:
-                        extra["deleted"] = name
-                        db.execute("update documents set extra = ?, updated_at = ? where id = ?",
-                                   [json.dumps(extra, ensure_ascii=False, sort_keys=True),
-                                    dbm.now_iso(), f"jorf:{deleted}"])
-                        self.logger.info("%s deletes %s: marked deleted", name, deleted)
-                elif deleted.startswith("JORFARTI"):
-                    for doc_id, raw in db.execute(
-                            "select id, extra from documents where source = 'jorf' "
-                            "and extra like ?", [f"%{deleted}%"]).fetchall():
-                        extra = json.loads(raw or "{}")
-                        marked = extra.setdefault("deleted_articles", [])
-                        if deleted not in marked:
-                            marked.append(deleted)
-                            db.execute("update documents set extra = ? where id = ?",
-                                       [json.dumps(extra, ensure_ascii=False, sort_keys=True),
-                                        doc_id])
+                if deleted.startswith(("JORFTEXT", "JORFARTI")):
+                    out.append(Deletion(source=self.source, target=deleted, by=name))
+        return out

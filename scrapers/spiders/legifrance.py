@@ -22,11 +22,10 @@ import time
 from scrapy import FormRequest
 from scrapy.http import JsonRequest
 
-from pipelines import db as dbm
-from scrapers.items import Document
+from technoveille.core import db as state
+from technoveille.core.items import Document, StateUpdate
 from scrapers.parsers import legifrance as api
 from scrapers.spiders.base import BaseSpider
-from technoveille import config
 
 TOKEN_MARGIN = 60  # seconds
 STATE_PREFIX = "legifrance:jo:"
@@ -38,15 +37,26 @@ class LegifranceSpider(BaseSpider):
     custom_settings = {
         "ROBOTSTXT_OBEY": False,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-        "DOWNLOAD_DELAY": float(config.get("PISTE_DOWNLOAD_DELAY", "0.5")),
     }
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        settings.set("DOWNLOAD_DELAY", settings.getfloat("PISTE_DOWNLOAD_DELAY"),
+                     priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.client_id = settings.get("PISTE_CLIENT_ID")
+        spider.client_secret = settings.get("PISTE_CLIENT_SECRET")
+        spider.oauth_url = settings.get("PISTE_OAUTH_URL")
+        spider.api_url = (settings.get("PISTE_API_URL") or "").rstrip("/")
+        return spider
 
     def __init__(self, *args, nb=10, refetch=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.client_id = config.get("PISTE_CLIENT_ID")
-        self.client_secret = config.get("PISTE_CLIENT_SECRET")
-        self.oauth_url = config.get("PISTE_OAUTH_URL")
-        self.api_url = (config.get("PISTE_API_URL") or "").rstrip("/")
         self.nb = int(nb)
         self.refetch = bool(refetch) and refetch not in ("0", "false", "non")
         self.token: str | None = None
@@ -126,10 +136,8 @@ class LegifranceSpider(BaseSpider):
             return
         db = self.state_db
         if not self.refetch:
-            self.known = {r[0] for r in db.execute(
-                "select source_id from documents where source = 'jorf'")}
-        self.seen_jo = {k[len(STATE_PREFIX):]: v for k, v in db.execute(
-            "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
+            self.known = state.known_ids(db, "jorf")
+        self.seen_jo = state.state_items(db, STATE_PREFIX)
         for request in self.call("lastNJo", {"nbElement": self.nb}, self.parse_last,
                                  {"record_id": "lastNJo"}):
             yield request
@@ -216,12 +224,10 @@ class LegifranceSpider(BaseSpider):
             return
         yield Document(**fields)
 
-    def closed(self, reason):
+    def final_items(self):
+        """The JOs whose sommaire and texts were all read (a finished crawl only)."""
         done = {jo: ref for jo, ref in self.jo_refs.items()
                 if ref and jo in self.jo_ok and jo not in self.jo_failed}
-        if not done or reason != "finished":
-            return
-        db = self.state_db
-        with db.atomic():
-            for jo, ref in done.items():
-                dbm.set_state(db, STATE_PREFIX + jo, ref)
+        if not done:
+            return []
+        return [StateUpdate(values={STATE_PREFIX + jo: ref for jo, ref in done.items()})]

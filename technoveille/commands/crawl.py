@@ -9,7 +9,7 @@ ENABLED = ("boamp", "jorf", "council")
 
 def enabled_sources() -> list[str]:
     """Sources of `crawl all`, `update` and `demo`: TECHNOVEILLE_SOURCES (comma list) or all."""
-    from technoveille import config
+    from technoveille.core import config
 
     wanted = [s.strip() for s in (config.get("TECHNOVEILLE_SOURCES") or "").split(",") if s.strip()]
     available = spider_names()
@@ -80,7 +80,7 @@ def register(sub):
 
 def check_vocabulary() -> bool:
     """Refuse to crawl with a broken keywords.yml (clear message, nothing started)."""
-    from technoveille import config
+    from technoveille.core import config
     from technoveille.vocabulary import load_or_explain
 
     return load_or_explain(config.keywords_path(), "collecte non lancée") is not None

@@ -8,6 +8,7 @@ import sys
 
 from scrapers.replay.server import demo_setup, serve_in_thread
 from technoveille.commands.crawl import enabled_sources
+from technoveille.core import config
 
 
 def register(sub):
@@ -24,7 +25,7 @@ def run(args) -> int:
     env.setdefault("TECHNOVEILLE_ARCHIVE", "data/demo/archive")
     env.setdefault("TECHNOVEILLE_START_DELAY", "0")
     env.setdefault("TECHNOVEILLE_RETRY_BACKOFF", "0.5")
-    server, base = serve_in_thread(port=int(env.get("TECHNOVEILLE_REPLAY_PORT") or 0))
+    server, base = serve_in_thread(port=config.get_int("TECHNOVEILLE_REPLAY_PORT"))
     replay_env, spider_args = demo_setup(base)
     env.update(replay_env)
     print(f"serveur de rejeu : {base}/", flush=True)

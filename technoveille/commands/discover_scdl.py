@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from urllib.parse import urlencode
 
 import httpx
 import yaml
 
-from technoveille import config
+from technoveille.core import config
+from technoveille.core.fold import fold_plain
 
-DEFAULT_API = "https://www.data.gouv.fr/api/1"
 SCHEMA = "scdl/deliberations"
 
 
 def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = fold_plain(text)
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "entree"
 
 
@@ -75,7 +73,7 @@ def register(sub):
 
 
 def run(args) -> int:
-    api = config.get("DATAGOUV_API_URL") or DEFAULT_API
+    api = config.get("DATAGOUV_API_URL")
     entries, seen = [], set()
     try:
         with httpx.Client(timeout=60, headers={"User-Agent": "technoveille discover-scdl"}) as client:

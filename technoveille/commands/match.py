@@ -12,7 +12,7 @@ import io
 import json
 import sys
 
-from technoveille import config
+from technoveille.core import config
 
 
 def register(sub):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipelines.publish import publish
-from technoveille import config
+from technoveille.core import config
 
 
 def register(sub):

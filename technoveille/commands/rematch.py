@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 
-from pipelines import db as dbm
+from technoveille.core import db as state
 from technoveille.vocabulary import load_or_explain
 from pipelines.rematch import rematch
-from technoveille import config
+from technoveille.core import config
 
 
 def register(sub):
@@ -26,7 +26,7 @@ def run(args) -> int:
     matcher = load_or_explain(args.keywords or config.keywords_path(), "rien n'a été modifié")
     if matcher is None:
         return 2
-    db = dbm.connect(config.db_path())
+    db = state.connect(config.db_path())
     report = rematch(db, matcher)
     print_report(report)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from technoveille import config
+from technoveille.core import config
 
 ROOT = config.ROOT
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import fcntl
 import sys
 
-from pipelines import db as dbm
+from technoveille.core import db as state
 from technoveille.vocabulary import load_or_explain
 from pipelines.publish import publish
 from pipelines.rematch import needs_rematch, rematch
-from technoveille import config
+from technoveille.core import config
 from technoveille.commands import crawl, rematch as rematch_cmd
 
 
@@ -36,7 +36,7 @@ def _update(args) -> int:
     matcher = load_or_explain(config.keywords_path(), "mise à jour non lancée")
     if matcher is None:
         return 2
-    db = dbm.connect(config.db_path())
+    db = state.connect(config.db_path())
     if needs_rematch(db, matcher):
         print("keywords.yml a changé : réapplication à tous les documents")
         rematch_cmd.print_report(rematch(db, matcher))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from pipelines import db as dbm
+from technoveille.core import db as state
 
 
 @dataclass
@@ -48,7 +49,7 @@ def doc(source_id, **kw):
 
 @pytest.fixture
 def db(tmp_path):
-    return dbm.connect(tmp_path / "t.db")
+    return state.connect(tmp_path / "t.db")
 
 
 def test_upsert_is_idempotent_and_keeps_unchanged_rows(db):

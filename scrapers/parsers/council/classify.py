@@ -12,8 +12,9 @@ annexe); the anchor text is read before the context and the URL.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import unquote, urlsplit
+
+from technoveille.core.fold import fold_plain
 
 RULES: list[tuple[str, re.Pattern]] = [
     ("liste des délibérations", re.compile(r"\bliste\W+(des\W+)?(deliberations|actes)\b|\bliste\W+des\W+delib")),
@@ -30,13 +31,8 @@ RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-
 def classify_text(text: str) -> str | None:
-    folded = _fold(text)
+    folded = fold_plain(text or "")
     for label, pattern in RULES:
         if pattern.search(folded):
             return label

@@ -9,11 +9,12 @@ dateparser does the last-resort parsing of free listing text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 import dateparser
+
+from technoveille.core.fold import fold_plain
 
 MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
@@ -38,10 +39,7 @@ class ImpossibleDate(ValueError):
 
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes and superscripts flattened."""
-    text = text.replace("ᵉʳ", "er").replace("ʳ", "r").replace("ᵉ", "e")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.replace("’", "'").replace("\u00a0", " ").lower()
+    return fold_plain(text)
 
 
 def words_to_number(words: str) -> int | None:

@@ -5,7 +5,6 @@ Format documented in docs/councils.md (French) and docs/sources/council.md.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,9 +14,9 @@ from typing import Any
 import yaml
 from parsel import Selector
 
-from technoveille import config
+from technoveille.core import config
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "councils.yml"
+DEFAULT_FILE = Path(config.DEFAULTS["COUNCILS_FILE"])
 KINDS = ("scdl", "site")
 DOC_TYPES = ("ordre du jour", "convocation", "rapport", "délibération",
              "liste des délibérations", "procès-verbal", "compte rendu", "annexe")
@@ -104,12 +103,12 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def registry_path() -> Path:
-    return Path(config.get("COUNCILS_FILE") or DEFAULT_FILE)
+    return Path(config.get("COUNCILS_FILE"))
 
 
 def _expand(value: Any) -> Any:
     if isinstance(value, str):
-        return _ENV.sub(lambda m: os.environ.get(m[1]) or (m[2] or ""), value)
+        return _ENV.sub(lambda m: config.get(m[1]) or (m[2] or ""), value)
     if isinstance(value, list):
         return [_expand(v) for v in value]
     if isinstance(value, dict):

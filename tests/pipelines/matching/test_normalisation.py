@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from pipelines.matching.fold import fold, fold_text
+from technoveille.core.fold import fold, fold_text
 
 CASES = [
     ("VIDÉOPROTECTION", "vidéoprotection"),

@@ -9,7 +9,7 @@ import pytest
 
 from scrapers.parsers.boamp import BoampRecordError, parse_deadline, parse_record, v110_schema_links
 from scrapers.parsers.boamp_formats import as_list, detect
-from scrapers.parsers.textclean import clean_text
+from technoveille.core.textclean import clean_text
 from scrapers.replay import boamp_shapes as shapes
 
 
@@ -380,7 +380,7 @@ def test_descripteurs_in_extra_and_text():
 
 
 def test_document_keys_match_the_item():
-    from scrapers.items import Document
+    from technoveille.core.items import Document
     doc = parse_record(flat(donnees=eforms_cn([LOT_A]))).document
     item = Document(**doc)
     assert item.id == "boamp:26-90001"

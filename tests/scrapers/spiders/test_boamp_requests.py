@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from scrapers.items import CrawlError
+from technoveille.core.items import CrawlError
 from scrapers.spiders.boamp import BoampSpider
 
 DATASET = "https://www.boamp.fr/api/explore/v2.1/catalog/datasets/boamp"

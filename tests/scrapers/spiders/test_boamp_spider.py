@@ -7,7 +7,7 @@ import scrapy
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from scrapers.items import CrawlError
+from technoveille.core.items import CrawlError
 from scrapers.spiders.boamp import BoampSpider
 
 

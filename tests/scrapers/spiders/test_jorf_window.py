@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from scrapy.utils.test import get_crawler
+
 from scrapers.spiders.jorf import JorfSpider, classify_href
 
 
@@ -11,21 +13,26 @@ class Fixed(JorfSpider):
         return date(2026, 11, 28)
 
 
+def spider(settings=None, **kwargs) -> Fixed:
+    return Fixed.from_crawler(get_crawler(Fixed, settings or {}), **kwargs)
+
+
 def test_first_run_takes_the_last_n_days(monkeypatch):
     monkeypatch.delenv("JORF_FIRST_RUN_DAYS", raising=False)
-    assert Fixed().lower_bound(None) == date(2026, 11, 21)
-    monkeypatch.setenv("JORF_FIRST_RUN_DAYS", "30")
-    assert Fixed().lower_bound(None) == date(2026, 10, 29)
-    assert Fixed(days="2").lower_bound(None) == date(2026, 11, 26)
+    assert spider().lower_bound(None) == date(2026, 11, 21)
+    monkeypatch.setenv("JORF_FIRST_RUN_DAYS", "30")  # the environment fills the setting
+    assert spider().lower_bound(None) == date(2026, 10, 29)
+    assert spider({"JORF_FIRST_RUN_DAYS": 12}).lower_bound(None) == date(2026, 11, 16)
+    assert spider(days="2").lower_bound(None) == date(2026, 11, 26)
 
 
 def test_later_runs_catch_up_from_the_last_processed_archive(monkeypatch):
     monkeypatch.delenv("JORF_FIRST_RUN_DAYS", raising=False)
     # cron stopped for a month: start again from the last archive read
-    assert Fixed().lower_bound("JORFSIMPLE_20261020-003012.tar.gz") == date(2026, 10, 20)
+    assert spider().lower_bound("JORFSIMPLE_20261020-003012.tar.gz") == date(2026, 10, 20)
     # recent last archive: the usual window (already processed ones are skipped by name)
-    assert Fixed().lower_bound("JORFSIMPLE_20261127-003012.tar.gz") == date(2026, 11, 21)
-    assert Fixed(since="2026-11-01").lower_bound("JORFSIMPLE_20261127-003012.tar.gz") == \
+    assert spider().lower_bound("JORFSIMPLE_20261127-003012.tar.gz") == date(2026, 11, 21)
+    assert spider(since="2026-11-01").lower_bound("JORFSIMPLE_20261127-003012.tar.gz") == \
         date(2026, 11, 1)
 
 
@@ -44,7 +51,7 @@ def test_listing_with_absolute_and_full_urls(tmp_path, monkeypatch):
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
 
-    from scrapers.items import CrawlError
+    from technoveille.core.items import CrawlError
 
     monkeypatch.setenv("TECHNOVEILLE_DB", str(tmp_path / "w.db"))
     crawler = get_crawler(Fixed, {"TECHNOVEILLE_DB": str(tmp_path / "w.db")})

@@ -1,4 +1,5 @@
-"""The one item shape every spider yields (Document) and the error row (CrawlError)."""
+"""The items spiders yield and pipelines write: Document (the one document shape), CrawlError
+(an error row), StateUpdate (incremental state, with the deletions a source announced)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,3 +38,21 @@ class CrawlError:
     url: str | None = None
     record_id: str | None = None
     detail: str | None = None
+
+
+@dataclass
+class Deletion:
+    """A text or an article the source withdrew (JORF `liste_suppression_jorf.dat`): the store
+    marks it (`extra.deleted` = `by`, or `extra.deleted_articles`), never erases it."""
+    source: str
+    target: str       # JORFTEXT… (a text) or JORFARTI… (an article of a stored text)
+    by: str           # the archive that withdrew it
+
+
+@dataclass
+class StateUpdate:
+    """State a spider learned (archives read to their end, ETags, JOs done): `values` are
+    written into the `state` table with `deletions` applied, in one transaction, after every
+    item the spider yielded before it."""
+    values: dict[str, str] = field(default_factory=dict)
+    deletions: list[Deletion] = field(default_factory=list)

@@ -1,4 +1,14 @@
-"""French folding for matching, with offsets mapped back to the original string.
+"""The one text-folding module: the matcher, the FTS index, the SQL `fold()` function and the
+date parser all fold letters here, so a campaigner's search and the matcher agree.
+
+* `fold_text(s)` / `fold(s)`: the matcher's folding, with offsets mapped back (below);
+* `fold_plain(s)`: the same letters (lower case, no accents, œ/æ/ß spelled out, typographic
+  apostrophes as "'"), punctuation and spacing kept — the SQL `fold()` and the date parser;
+* `fold_for_index(s)`: what the FTS index stores — only œ/æ spelled out, since the FTS5
+  `unicode61 remove_diacritics 2` tokenizer folds case and accents itself and snippets must
+  stay readable.
+
+Matcher folding, with offsets mapped back to the original string.
 
 `fold_text(s)` returns a `Folded` whose `.text` holds only ASCII: lowercase letters without
 accents, digits, single spaces and ASCII punctuation. Hyphens, NBSP and every kind of
@@ -19,6 +29,8 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_right
+
+from technoveille.core.textclean import unmojibake
 
 # ------------------------------------------------------------------ per-character folding
 
@@ -128,20 +140,6 @@ _EXPAND_RE = re.compile("[æÆß]")
 _QUICK_EOL = re.compile(r"[-\u2010\u2011\u00ad][ \t]*\r?\n")
 
 
-def _unmojibake(chunk: str) -> tuple[str, int] | None:
-    """(repaired text, number of characters consumed) or None."""
-    for size in (len(chunk), 2):
-        part = chunk[:size]
-        for enc in ("cp1252", "latin-1", "cp1250"):
-            try:
-                fixed = part.encode(enc).decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                continue
-            if fixed and len(fixed) < len(part):
-                return fixed, size
-    return None
-
-
 def _repair(s: str) -> tuple[str, list]:
     """HTML entities, mojibake, end-of-line hyphenation, æ/ß. Returns (text, edits)."""
     found = []
@@ -152,7 +150,7 @@ def _repair(s: str) -> tuple[str, list]:
                 found.append((m.start(), m.end(), repl))
     if ("Ã" in s or "Â" in s or "Ă" in s or "â€" in s or "Å" in s) and _QUICK_MOJI.search(s):
         for m in _MOJI_RE.finditer(s):
-            fixed = _unmojibake(m.group())
+            fixed = unmojibake(m.group())
             if fixed:
                 found.append((m.start(), m.start() + fixed[1], fixed[0]))
     if ("-\n" in s or "-\r" in s or "- \n" in s or "\u00ad" in s or "\u2010" in s
@@ -254,3 +252,34 @@ def fold_text(s: str) -> Folded:
 def fold(s: str) -> str:
     """Folded text only (used for terms)."""
     return fold_text(s).text.strip()
+
+
+# ------------------------------------------------------------------ plain and index folding
+
+_INDEX = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_char(ch: str) -> str:
+    if ch in _APOSTROPHES:
+        return "'"
+    if ch.isspace():
+        return " "
+    if not ch.isalnum():
+        return ch
+    folded = fold_char(ch)
+    return ch.casefold() if folded == "#" else folded
+
+
+def fold_plain(s: str | None) -> str | None:
+    """Lower case, accents removed, ligatures spelled out, apostrophes unified; the rest kept."""
+    if s is None:
+        return None
+    if s.isascii():
+        return s.lower()
+    return "".join(_plain_char(ch) for ch in s)
+
+
+def fold_for_index(s: str | None) -> str:
+    """The FTS copy of a text: œ/æ spelled out (unicode61 does not fold them)."""
+    return (s or "").translate(_INDEX)

@@ -1,5 +1,5 @@
-from pipelines.normalise import clean_text, normalise_document
-from scrapers.items import Document
+from technoveille.core.textclean import clean_text, normalise_document
+from technoveille.core.items import Document
 
 
 def test_html_entities_and_c1_controls_repaired():

@@ -25,6 +25,8 @@ for _b in range(0x80, 0x100):
         _CP1252_BYTE[bytes([_b]).decode("cp1252")] = _b
     except UnicodeDecodeError:
         _CP1252_BYTE[chr(_b)] = _b
+# a C1 control read from a Latin-1 decoding is its own byte too (« Ã\x81 » → « Á »)
+_SINGLE_BYTE = {chr(b): b for b in range(0x80, 0xA0)} | _CP1252_BYTE
 _CONT = "".join(re.escape(c) for c, b in _CP1252_BYTE.items() if 0x80 <= b <= 0xBF)
 # Two-byte sequences led by Â Ã Å Æ (Latin-1 letters, Œ œ Š Ÿ ƒ) and three-byte ones led by â (’ “ ” € …).
 _MOJIBAKE_RE = re.compile(f"[\u00c2\u00c3\u00c5\u00c6][{_CONT}]|\u00e2[{_CONT}]{{2}}")
@@ -38,11 +40,36 @@ def _c1_char(match: re.Match) -> str:
         return match.group()  # undefined in cp1252: kept for the mojibake pass, dropped after
 
 
-def _mojibake(match: re.Match) -> str:
+def _from_single_byte(part: str) -> str | None:
     try:
-        return bytes(_CP1252_BYTE[c] for c in match.group()).decode("utf-8")
-    except (KeyError, UnicodeDecodeError):
-        return match.group()
+        return bytes(_SINGLE_BYTE[c] if c in _SINGLE_BYTE else ord(c) for c in part).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _from_cp1250(part: str) -> str | None:
+    try:
+        return part.encode("cp1250").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def unmojibake(chunk: str) -> tuple[str, int] | None:
+    """UTF-8 read as cp1252 / Latin-1 (« Ã© ») or cp1250 (« Ă© »): (repaired text, number of
+    characters of `chunk` it replaces), or None. The whole chunk is tried, then its first two
+    characters. Shared by `clean_text` and the matcher's folding (one repairer)."""
+    for size in (len(chunk), 2):
+        part = chunk[:size]
+        for decode in (_from_single_byte, _from_cp1250):
+            fixed = decode(part)
+            if fixed and len(fixed) < len(part):
+                return fixed, size
+    return None
+
+
+def _mojibake(match: re.Match) -> str:
+    fixed = unmojibake(match.group())
+    return fixed[0] + match.group()[fixed[1]:] if fixed else match.group()
 
 
 class TextCleaner:
@@ -81,3 +108,23 @@ class TextCleaner:
 def clean_text(value: object, *, single_line: bool = False) -> str:
     """Clean one string (see the module docstring); `single_line` also folds newlines into spaces."""
     return TextCleaner()(value, single_line=single_line)
+
+
+def _clean_field(value: str | None, single_line: bool = False) -> str | None:
+    if value is None:
+        return None
+    return clean_text(str(value).replace("\x00", ""), single_line=single_line)
+
+
+def normalise_document(doc):
+    """The text hygiene applied to every Document whatever its source (the normalise pipeline
+    stage; the JORF spider uses it to compare a text with its stored version): title, text,
+    parts, authority and place cleaned, NUL bytes dropped. Returns `doc`, changed in place."""
+    doc.title = _clean_field(doc.title, single_line=True)
+    doc.text = _clean_field(doc.text) or ""
+    doc.authority = _clean_field(doc.authority, single_line=True)
+    doc.place_name = _clean_field(doc.place_name, single_line=True)
+    doc.parts = [{"label": _clean_field(p.get("label"), single_line=True) or "",
+                  "text": _clean_field(p.get("text")) or ""}
+                 for p in (doc.parts or []) if isinstance(p, dict)]
+    return doc

@@ -1,6 +1,6 @@
 import gzip
 
-from pipelines import archive
+from technoveille.core import archive
 
 
 def test_store_is_content_addressed_and_deterministic(tmp_path):

@@ -2,7 +2,8 @@
 <mark>. Scraped text is untrusted: it is escaped first."""
 import markupsafe
 
-from .engine import MARK_CLOSE, MARK_OPEN
+
+MARK_OPEN, MARK_CLOSE = "[[", "]]"
 
 
 def highlight_html(value) -> markupsafe.Markup:

@@ -13,8 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from pipelines.db import now_iso
-from technoveille import config
+from technoveille.core import config
+from technoveille.core.db import now_iso
 
 
 def relative_path(sha256: str) -> str:

@@ -1,0 +1,129 @@
+"""The public database: schema (sqlite-utils), connection, and the small state API every layer
+reads through (spiders read incremental state here and never write; pipelines write).
+
+State API (read-only helpers, one query each):
+    get_state(db, key), state_items(db, prefix), known_ids(db, source),
+    stored_document(db, doc_id), count_documents(db, source)
+Writes of documents, hits and links live in `pipelines.db`; `set_state` is here because the
+store pipeline applies a spider's StateUpdate items with it."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+DOCUMENT_COLUMNS = {
+    "id": str, "source": str, "source_id": str, "url": str, "title": str, "text": str,
+    "parts": str, "published_on": str, "doc_type": str, "authority": str, "authority_id": str,
+    "place_name": str, "place_code": str, "related": str, "extra": str, "fetched_at": str,
+    "sha256": str, "archive": str, "content_hash": str, "matched": int, "flagged": int,
+    "flag_reason": str, "themes": str, "score": float, "match_version": str,
+    "first_seen": str, "updated_at": str,
+}
+HIT_COLUMNS = {
+    "id": str, "document_id": str, "theme": str, "term": str, "tier": str, "part_label": str,
+    "part_index": int, "field": str, "start": int, "end": int, "snippet": str, "negated": int,
+}
+
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    if wal:
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "documents" not in db.table_names():
+        db["documents"].create(DOCUMENT_COLUMNS, pk="id", not_null={"source", "source_id"})
+        db["documents"].create_index(["source", "source_id"], unique=True)
+        db["documents"].create_index(["published_on"])
+        db["documents"].create_index(["flagged"])
+    if "themes" not in db.table_names():
+        db["themes"].create({"id": str, "label": str, "description": str}, pk="id")
+    if "terms" not in db.table_names():
+        db["terms"].create({"id": str, "theme": str, "term": str, "mode": str, "tier": str},
+                           pk="id", foreign_keys=[("theme", "themes", "id")])
+    if "hits" not in db.table_names():
+        db["hits"].create(HIT_COLUMNS, pk="id", foreign_keys=[
+            ("document_id", "documents", "id"), ("theme", "themes", "id")])
+        db["hits"].create_index(["document_id"])
+        db["hits"].create_index(["theme"])
+    if "links" not in db.table_names():
+        db["links"].create({"document_id": str, "target_id": str, "relation": str},
+                           pk=("document_id", "target_id", "relation"),
+                           foreign_keys=[("document_id", "documents", "id"),
+                                         ("target_id", "documents", "id")])
+        db["links"].create_index(["target_id"])
+    if "crawl_runs" not in db.table_names():
+        db["crawl_runs"].create({
+            "id": int, "source": str, "args": str, "started_at": str, "finished_at": str,
+            "finish_reason": str, "documents_seen": int, "documents_new": int,
+            "documents_updated": int, "documents_unchanged": int, "errors": int,
+            "requests": int, "responses": int}, pk="id")
+    if "crawl_errors" not in db.table_names():
+        db["crawl_errors"].create({
+            "id": str, "source": str, "record_id": str, "url": str, "reason": str, "detail": str,
+            "first_seen": str, "last_seen": str, "first_run": int, "last_run": int,
+            "occurrences": int}, pk="id", foreign_keys=[("last_run", "crawl_runs", "id")])
+        db["crawl_errors"].create_index(["source"])
+    if "state" not in db.table_names():
+        db["state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
+    if "documents_fts" not in db.table_names():
+        db.execute(
+            "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, "
+            f"tokenize = '{FTS_TOKENIZE}')")
+
+
+# ---------------------------------------------------------------- state
+
+def get_state(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    row = db.execute("select value from state where key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_state(db: sqlite_utils.Database, key: str, value: str) -> None:
+    if get_state(db, key) == value:
+        return
+    db["state"].upsert({"key": key, "value": value, "updated_at": now_iso()}, pk="key")
+
+
+
+def state_items(db: sqlite_utils.Database, prefix: str) -> dict[str, str]:
+    """{key without prefix: value} of every state row whose key starts with `prefix`."""
+    rows = db.execute("select key, value from state where key like ? escape '\\'",
+                      [prefix.replace("%", "\\%").replace("_", "\\_") + "%"])
+    return {key[len(prefix):]: value for key, value in rows}
+
+
+def known_ids(db: sqlite_utils.Database, source: str) -> set[str]:
+    """source_id of every stored document of `source`."""
+    return {r[0] for r in db.execute("select source_id from documents where source = ?",
+                                     [source])}
+
+
+def stored_document(db: sqlite_utils.Database, doc_id: str) -> dict[str, Any] | None:
+    """The stored fields of one document (parts, related and extra decoded), or None."""
+    cur = db.execute("select * from documents where id = ?", [doc_id])
+    row = cur.fetchone()
+    if row is None:
+        return None
+    doc = dict(zip([c[0] for c in cur.description], row))
+    for key, empty in (("parts", "[]"), ("related", "[]"), ("extra", "{}")):
+        doc[key] = json.loads(doc.get(key) or empty)
+    return doc
