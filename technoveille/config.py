@@ -11,6 +11,7 @@ DEFAULTS = {
     "TECHNOVEILLE_PUBLIC_DB": "data/public/technoveille.db",
     "TECHNOVEILLE_ARCHIVE": "data/archive",
     "TECHNOVEILLE_KEYWORDS": str(ROOT / "keywords.yml"),
+    "TECHNOVEILLE_EVAL_DIR": str(ROOT / "eval"),   # eval/manifest.yml and eval/corpora/*.jsonl
     "TECHNOVEILLE_CONTACT_URL": "https://github.com/technoveille/technoveille",
     "BOAMP_API_URL": "https://boamp-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/boamp",
     "JORF_DUMPS_URL": "https://echanges.dila.gouv.fr/OPENDATA/JORFSIMPLE/",

@@ -1,4 +1,4 @@
-"""Benchmark of the storage path: `python -m pipelines.bench_store [--docs 5000]`.
+"""Benchmark of the storage path: `python -m bench.store [--docs 5000]`.
 
 Runs generated documents through the same stages as a crawl — normalise → match → store
 (upsert, hits, FTS) — into a fresh SQLite file, then measures a second pass over the same
@@ -18,12 +18,13 @@ from pathlib import Path
 from pipelines import db as dbm
 from pipelines.match import match_document
 from pipelines.matching import load_matcher
-from pipelines.matching.bench import make_doc
 from pipelines.normalise import normalise_document
 from pipelines.publish import publish
 from pipelines.store import store_document
 from scrapers.items import Document
 from technoveille import config
+
+from .engine import make_doc
 
 
 def documents(n: int, seed: int = 11) -> list[Document]:
