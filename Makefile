@@ -61,8 +61,8 @@ eval: install
 
 ## Benchmarks (figures are written into docs/PERFORMANCE.md by hand, with date and machine)
 bench: install
-	$(BIN)/python -m pipelines.matching.bench
-	$(BIN)/python -m pipelines.bench_store
+	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.store
 
 clean:
 	rm -rf data/demo $(VENV) *.egg-info

@@ -122,13 +122,15 @@ class StorePipeline:
         if self.db is None or self.run_id is None:
             return
         stats = self.crawler.stats.get_stats()
+        local = stats.get("technoveille/local_requests", 0)
         self.db["crawl_runs"].update(self.run_id, {
             "finished_at": now_iso(),
             "finish_reason": reason,
             "documents_seen": len(self.seen), "documents_new": self.counts["new"],
             "documents_updated": self.counts["updated"],
             "documents_unchanged": self.counts["unchanged"], "errors": self.counts["errors"],
-            "requests": stats.get("downloader/request_count", 0),
-            "responses": stats.get("downloader/response_count", 0)})
+            # network requests: the end-of-crawl data: request that carries state is not one
+            "requests": stats.get("downloader/request_count", 0) - local,
+            "responses": stats.get("downloader/response_count", 0) - local})
         logger.info("stored: %s", self.counts)
         self.db.close()

@@ -119,6 +119,7 @@ class BaseSpider(scrapy.Spider):
         # a data: URL needs no network, no robots.txt; its callback yields the items
         request = scrapy.Request("data:,", callback=self._yield_final, dont_filter=True,
                                  cb_kwargs={"items": items}, meta={"record_id": "final"})
+        self.crawler.stats.inc_value("technoveille/local_requests")  # not a network request
         self.crawler.engine.crawl(request)
         raise DontCloseSpider
 

@@ -1,4 +1,5 @@
-"""Fixtures: a small test vocabulary (every mode and tier) and the real keywords.yml."""
+"""Fixtures: small test vocabularies (every mode and tier; engine rules) and the real
+keywords.yml; fires() / quiet() helpers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -56,6 +57,96 @@ def small_yml(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small(small_yml):
     return load_matcher(small_yml)
+
+
+# engine rules of context, suppressors, overlaps and exclude (test_rule_*.py, test_negation_parts)
+RULES = """\
+context:
+  - gendarmerie
+themes:
+  video:
+    label: Vidéo
+    description: Vidéo
+    A:
+      - caméra augmentée
+    B:
+      - caméra de surveillance
+      - vidéoprotection
+      - analyse d'images
+    context:
+      - caméra
+      - sécurité
+    suppressors:
+      - courants faibles
+  biometrie:
+    label: Biométrie
+    description: Biométrie
+    A:
+      - phrase: reconnaissance faciale
+        exclude: ["near(déverrouillage, 5)"]
+    B:
+      - biométrie
+      - biométrique
+      - empreinte digitale
+  fichiers:
+    label: Fichiers
+    description: Fichiers
+    A:
+      - fichier automatisé des empreintes digitales
+  fournisseurs:
+    label: Fournisseurs
+    description: Fournisseurs
+    B:
+      - Sogetrel
+      - Citelum
+"""
+
+# document-wide context, acronyms, near() alternatives and prefixes (test_rule_*.py)
+WIDE_RULES = """\
+context:
+  - police municipale
+themes:
+  video:
+    label: Vidéo
+    description: Vidéo
+    B:
+      - caméra de surveillance
+      - caméra urbaine
+      - objet délaissé
+      - vidéoprot*
+    context:
+      - caméra
+    suppressors:
+      - courants faibles
+  fichiers:
+    label: Fichiers
+    description: Fichiers
+    B:
+      - {acronym: TAJ}
+    context:
+      - fichier
+  predictif:
+    label: Prédictif
+    description: Prédictif
+    B:
+      - near(anticip* / prévoir, délinquance / cambriolage, 6)
+"""
+
+
+def _load(tmp_path_factory, name, body):
+    p = tmp_path_factory.mktemp(name) / "keywords.yml"
+    p.write_text(body, encoding="utf-8")
+    return load_matcher(p)
+
+
+@pytest.fixture(scope="session")
+def rules(tmp_path_factory):
+    return _load(tmp_path_factory, "rules", RULES)
+
+
+@pytest.fixture(scope="session")
+def wide_rules(tmp_path_factory):
+    return _load(tmp_path_factory, "wide_rules", WIDE_RULES)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ import pytest
 
 from pipelines.matching import VocabularyError, load_matcher
 
+from .conftest import fires, quiet
+
 KW = """\
 themes:
   video:
@@ -124,3 +126,14 @@ def test_real_vocabulary_backstop_catches_plain_descriptions(real):
                  "Nuisances sonores nocturnes : arrêté de tranquillité publique.",
                  "La commune et son plan de tranquillité publique."):
         assert not real.match(text=text).flagged, text
+
+
+def test_pdf_line_break_inside_a_sentence_does_not_end_it(real):
+    # the backstop pairs a device word and a policing word of one sentence; a PDF breaks lines
+    # mid-sentence (a word, then a lowercase word on the next line)
+    pdf = ("Les images, transmises par réseau 4G, sont\nconsultées par les agents de police "
+           "municipale assermentés.")
+    fires(real, pdf, "video")
+    # a lot's label and its text stay two sentences
+    quiet(real, "Marché de travaux", "Lot 3 – Images de synthèse\nPolice de caractères et "
+          "signalétique du hall.")

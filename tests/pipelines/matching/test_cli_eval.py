@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from pipelines.matching.evaluate import EVAL_DIR, evaluate, load_corpus
+from pipelines.matching.evaluate import corpora_dir, evaluate, load_corpus
 from technoveille.commands.match import match_stream
 
 from .conftest import ROOT
@@ -57,7 +57,7 @@ def test_cli_bad_vocabulary(tmp_path):
 
 def test_eval_corpus_meets_targets(real):
     for name, minimum in (("dev.jsonl", 80), ("heldout.jsonl", 30)):
-        docs = load_corpus(EVAL_DIR / name)
+        docs = load_corpus(corpora_dir() / name)
         assert len(docs) >= minimum
         res = evaluate(real, docs)
         f = res["flagged"]
@@ -66,7 +66,7 @@ def test_eval_corpus_meets_targets(real):
 
 
 def test_eval_corpus_covers_every_theme_and_source():
-    docs = load_corpus(EVAL_DIR / "dev.jsonl")
+    docs = load_corpus(corpora_dir() / "dev.jsonl")
     themes = {t for d in docs for t in d["expected"]["themes"]}
     assert themes == {"drones", "biometrie", "video", "son", "predictif", "fichiers",
                       "fournisseurs"}

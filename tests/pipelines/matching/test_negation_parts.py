@@ -98,3 +98,29 @@ def test_window_in_long_text_without_parts(small):
     assert not small.match(text=far_sup).flagged
     near = "courants faibles. " + "x " * 2000 + "police municipale ; vidéoprotection"
     assert small.match(text=near).flagged
+
+
+def test_part_label_is_context_of_its_part_only(rules):
+    # the label of lot 2 (a suppressor) must not veto the hit of lot 1
+    parts = [{"label": "Lot 1 – Caméras de la place", "text": "Caméras de surveillance, sécurité."},
+             {"label": "Lot 2 – Génie civil et courants faibles", "text": "Tranchées, fourreaux."}]
+    text = "Objet : tranche 2.\n" + "\n".join(f"{p['label']}\n{p['text']}" for p in parts)
+    r = rules.match(title="Extension de la vidéoprotection", text=text, parts=parts)
+    assert r.themes == ["video"]
+    assert any(h.part_label == "Lot 1 – Caméras de la place" for h in r.hits)
+    # ... and a suppressor in a hit's own label still vetoes it
+    parts = [{"label": "Lot 10 – Courants faibles", "text": "Caméras de surveillance, sécurité."}]
+    text = "Construction d'un gymnase.\n" + f"{parts[0]['label']}\n{parts[0]['text']}"
+    r = rules.match(title="Construction d'un gymnase", text=text, parts=parts)
+    assert not r.flagged and "courants faibles" in r.rejected[0][1]
+
+
+def test_preamble_and_articles_given_apart(real):
+    # `technoveille match` input where text is the visas and parts the articles (blind11)
+    r = real.match(title="Décret n° 2026-1 relatif à la sécurité des grands événements",
+                   text="Vu le code de la sécurité intérieure ; Décrète :",
+                   parts=[{"label": "Article 1", "text": "Dispositions générales."},
+                          {"label": "Article 2", "text": "Les images des caméras font l'objet "
+                           "d'un traitement algorithmique pour repérer les mouvements de foule."}])
+    assert "video" in r.themes
+    assert {h.part_label for h in r.hits if h.theme == "video"} == {"Article 2"}

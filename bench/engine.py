@@ -1,4 +1,4 @@
-"""Benchmark of the keyword engine: `python -m pipelines.matching.bench [--mb 50]`.
+"""Benchmark of the keyword engine: `python -m bench.engine [--mb 50]`.
 
 Generates a French administrative corpus (BOAMP, JORF and council styles, about 2 % of
 documents carrying a surveillance term, typographic apostrophes, accents, line breaks,
@@ -18,9 +18,10 @@ import random
 import re
 import time
 
-from . import load_matcher
+from pipelines.matching import load_matcher
 from technoveille.core.fold import fold, fold_text
-from .variants import variants
+from pipelines.matching.variants import variants
+from technoveille.core import config
 
 _SUBJECTS = ["Le conseil municipal", "Le pouvoir adjudicateur", "La commune", "Le ministre de l’économie",
              "La communauté d’agglomération", "Le département", "L’établissement public", "Le syndicat mixte",
@@ -103,7 +104,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=50.0, help="corpus size in MB (default 50)")
     ap.add_argument("--naive-mb", type=float, default=2.0, help="subset for the naive loop")
-    ap.add_argument("--keywords", default=os.environ.get("TECHNOVEILLE_KEYWORDS", "keywords.yml"))
+    ap.add_argument("--keywords", default=config.get("TECHNOVEILLE_KEYWORDS"))
     ap.add_argument("--repeat", type=int, default=3,
                     help="engine passes over the corpus; best and median are reported (default 3)")
     args = ap.parse_args(argv)

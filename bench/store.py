@@ -1,4 +1,4 @@
-"""Benchmark of the storage path: `python -m pipelines.bench_store [--docs 5000]`.
+"""Benchmark of the storage path: `python -m bench.store [--docs 5000]`.
 
 Runs generated documents through the same stages as a crawl — normalise → match → store
 (upsert, hits, FTS) — into a fresh SQLite file, then measures a second pass over the same
@@ -18,12 +18,14 @@ from pathlib import Path
 from pipelines import db as dbm
 from pipelines.match import match_document
 from pipelines.matching import load_matcher
-from pipelines.matching.bench import make_doc
-from pipelines.normalise import normalise_document
+from technoveille.core.textclean import normalise_document
 from pipelines.publish import publish
 from pipelines.store import store_document
 from technoveille.core.items import Document
 from technoveille.core import config
+from technoveille.core.db import connect
+
+from .engine import make_doc
 
 
 def documents(n: int, seed: int = 11) -> list[Document]:
@@ -62,7 +64,7 @@ def main(argv=None) -> int:
     docs = documents(args.docs)
     mb = sum(len(d.text.encode()) for d in docs) / 1e6
     with tempfile.TemporaryDirectory() as tmp:
-        db = dbm.connect(Path(tmp) / "bench.db")
+        db = connect(Path(tmp) / "bench.db")
         dbm.store_vocabulary(db, matcher)
         first, c1 = run_pass(db, matcher, docs)
         second, c2 = run_pass(db, matcher, docs)
