@@ -5,9 +5,7 @@ The format is chosen from the top key (never from the date): `EFORMS` (then `Con
 shapes, camelCase), the Boamp_v230 upper-snake shape (`IDENTITE`, `OBJET`, …) and the Boamp_v110 shape
 (`INFO`, `IDENT`, `OBJET`, …; its first key is sometimes `AUTRES`, so legacy shapes go by key set).
 
-XML→JSON conventions (see the research notes): attributes are `@name`, element text is `#text`, an
-element present once is an object and present N times a list (`as_list` everywhere), empty elements are
-`""`, enumerations are a single child key (`{"NATURE": {"APPEL_OFFRE": ""}}`).
+The XML→JSON conventions and the generic tree readers are in `boamp_tree`.
 
 Every reader returns an `Extracted` with raw (uncleaned) strings; `boamp.py` cleans and assembles them.
 """
@@ -16,7 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, NamedTuple
+
+from scrapers.parsers.boamp_tree import as_list, dig, dig_txt, enum_key, find_key, first_text, harvest, txt
 
 NATIONAL = ("FNSimple", "MAPA", "DSP")
 
@@ -45,143 +45,7 @@ class Extracted:
     contractfolderid: str | None = None
 
 
-# --------------------------------------------------------------------------- generic helpers
-
-def as_list(value: Any) -> list:
-    """None → [], a list → itself, anything else → [value] (an element present once is an object)."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def txt(value: Any) -> str | None:
-    """The text of a leaf: a string, the `#text` of an object, the first text of a list; else None."""
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, dict):
-        return txt(value.get("#text"))
-    if isinstance(value, list):
-        for item in value:
-            t = txt(item)
-            if t:
-                return t
-    return None
-
-
-def dig(node: Any, *path: str) -> list:
-    """Every node reached by following `path` through objects, expanding lists at each step."""
-    nodes = as_list(node)
-    for key in path:
-        nxt: list = []
-        for n in nodes:
-            if isinstance(n, dict) and key in n:
-                nxt.extend(as_list(n[key]))
-        nodes = nxt
-    return nodes
-
-
-def dig_txt(node: Any, *path: str) -> str | None:
-    for n in dig(node, *path):
-        t = txt(n)
-        if t:
-            return t
-    return None
-
-
-def find_key(node: Any, keys: Iterable[str], skip: frozenset[str] = frozenset()) -> Iterator[Any]:
-    """Depth-first: every value stored under one of `keys`, at any depth, outside `skip` subtrees."""
-    keys = frozenset(keys)
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, dict):
-            for k in reversed(list(n)):
-                if k in skip:
-                    continue
-                v = n[k]
-                if k in keys:
-                    yield v
-                if isinstance(v, (dict, list)):
-                    stack.append(v)
-        elif isinstance(n, list):
-            stack.extend(reversed(n))
-
-
-def first_text(node: Any, keys: Iterable[str], skip: frozenset[str] = frozenset()) -> str | None:
-    for value in find_key(node, keys, skip):
-        t = txt(value)
-        if t:
-            return t
-    return None
-
-
-def enum_key(value: Any) -> str | None:
-    """`{"APPEL_OFFRE": {"STANDARD": ""}}` → "APPEL_OFFRE" (an enumeration is its single child key)."""
-    if isinstance(value, dict):
-        for k in value:
-            if not k.startswith("@"):
-                return k
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
-_MAIL_RE = re.compile(r"^\S+@\S+\.\S+$")
-_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
-# Leaves that are identifiers, contacts or addresses, never prose.
-_SKIP_LEAF = frozenset(k.lower() for k in (
-    "cbc:ID", "cbc:URI", "cbc:EndpointID", "cbc:WebsiteURI", "cbc:BuyerProfileURI", "cbc:ElectronicMail",
-    "cbc:Telephone", "cbc:Telefax", "cbc:CompanyID", "cbc:PostalZone", "cbc:StreetName", "cbc:IdentificationCode",
-    "cbc:CountrySubentityCode", "cbc:CustomizationID", "cbc:ContractFolderID", "cbc:UBLVersionID",
-    "TEL", "FAX", "MEL", "URL", "CP", "POSTE", "telContact", "mel", "url", "cp", "tel", "fax",
-    "urlProfilAch", "urlProfilAcheteur", "urlDocument", "urlParticipation", "codeIdentificationNational",
-    "identifiantInterne", "numeroReference", "REF_MARCHE", "REF_PP", "NOJO", "idWeb", "IDWEB",
-))
-# Keys whose single-word values are still worth reading (names, titles, descriptions, descriptors).
-_TEXT_KEYS = frozenset(k.lower() for k in (
-    "cbc:Name", "cbc:Description", "cbc:Note", "cbc:Title", "intitule", "description", "objet", "titreMarche",
-    "titre", "TITRE_MARCHE", "OBJET_COMPLET", "INTITULE", "DESCRIPTION", "LIBELLE", "DESCRIPTEUR", "CLASSE",
-    "PRINCIPALES", "quantites", "caracteristiques",
-))
-
-
-def worth_reading(key: str, value: str) -> bool:
-    s = value.strip()
-    k = key.lower()
-    if len(s) < 3 or k in _SKIP_LEAF or not any(c.isalpha() for c in s):
-        return False
-    if _URL_RE.match(s) or _MAIL_RE.match(s) or _DATE_RE.match(s) or s.startswith("<?xml"):
-        return False
-    if not any(c.isspace() for c in s) and k not in _TEXT_KEYS:
-        return False  # codes: LOT-0001, cn-standard, FRB01, true, services …
-    if s.endswith(":") and len(s) < 90:
-        return False  # v110 headings: « Objet du marché : »
-    return True
-
-
-def harvest(node: Any, skip: frozenset[str] = frozenset(), key: str = "") -> list[str]:
-    """Every string leaf worth reading, in document order, outside the `skip` subtrees."""
-    out: list[str] = []
-    stack: list[tuple[str, Any]] = [(key, node)]
-    while stack:
-        k, n = stack.pop()
-        if isinstance(n, str):
-            if worth_reading(k, n):
-                out.append(n)
-        elif isinstance(n, dict):
-            items = []
-            for ck, cv in n.items():
-                if ck in skip or (ck.startswith("@")):
-                    continue
-                items.append((k if ck == "#text" else ck, cv))
-            stack.extend(reversed(items))
-        elif isinstance(n, list):
-            stack.extend((k, item) for item in reversed(n))
-    return out
-
+# --------------------------------------------------------------------------- shared reader helpers
 
 def _cpv_codes(values: Iterable[Any]) -> list[str]:
     out: list[str] = []
@@ -247,7 +111,13 @@ def legacy_api_upper(node: Any, key: str = "") -> Any:
     return node
 
 
-def detect(donnees: dict) -> tuple[str, str | None, Any]:
+class Detected(NamedTuple):
+    format: str  # EFORMS | FNSimple | MAPA | DSP | v230 | v110 | inconnu
+    subtype: str | None  # eForms notice type; the first key of an unknown format
+    body: Any  # the object the format's reader reads
+
+
+def detect(donnees: dict) -> Detected:
     """(format, subtype, body) from the top key of `donnees`; format "inconnu" when none fits."""
     if is_legacy_api(donnees):
         donnees = legacy_api_upper(donnees)
@@ -255,15 +125,15 @@ def detect(donnees: dict) -> tuple[str, str | None, Any]:
     if first == "EFORMS":
         inner = donnees["EFORMS"]
         sub = enum_key(inner) if isinstance(inner, dict) else None
-        return "EFORMS", sub, inner.get(sub) if isinstance(inner, dict) and sub else inner
+        return Detected("EFORMS", sub, inner.get(sub) if isinstance(inner, dict) and sub else inner)
     if first in NATIONAL:
-        return first, None, donnees[first]
+        return Detected(first, None, donnees[first])
     keys = set(donnees)
     if "IDENTITE" in keys or ("OBJET" in keys and "CONDITION_DELAI" in keys):
-        return "v230", None, donnees
+        return Detected("v230", None, donnees)
     if "IDENT" in keys or "INFO" in keys:
-        return "v110", None, donnees
-    return "inconnu", first, donnees
+        return Detected("v110", None, donnees)
+    return Detected("inconnu", first, donnees)
 
 
 def extract(donnees: dict) -> Extracted:
@@ -450,7 +320,12 @@ def _v110(d: dict) -> Extracted:
     return ex
 
 
-def _v110_parallel_lots(lots: dict) -> tuple[list[Lot], list[str]]:
+class ParallelLots(NamedTuple):
+    lots: list[Lot]
+    leftovers: list[str]  # texts that belong to no lot
+
+
+def _v110_parallel_lots(lots: dict) -> ParallelLots:
     """v110 `LOTS` holds parallel lists (a bare string when there is one lot): `NUM_LOT`, `DESC_LOT` (the
     lot name), `INFOS_COMPLEMENTAIRES`, `NOMENC_LOT` (CPV), or `AUTRES` (free text; blanks and headings
     dropped). Returns (lots, texts that belong to no lot)."""
@@ -459,11 +334,12 @@ def _v110_parallel_lots(lots: dict) -> tuple[list[Lot], list[str]]:
     infos = [txt(n) for n in as_list(lots.get("INFOS_COMPLEMENTAIRES"))]
     autres = [t for t in (txt(a) for a in as_list(lots.get("AUTRES"))) if t and not t.strip().endswith(":")]
     if not names and not infos:
-        return [Lot(number=numbers[i] if i < len(numbers) else None, texts=[t]) for i, t in enumerate(autres)], []
+        return ParallelLots([Lot(number=numbers[i] if i < len(numbers) else None, texts=[t])
+                             for i, t in enumerate(autres)], [])
     out: list[Lot] = []
     for i in range(max(len(names), len(infos))):
         name = names[i] if i < len(names) else None
         texts = [infos[i]] if i < len(infos) and infos[i] else []
         if name or texts:
             out.append(Lot(number=numbers[i] if i < len(numbers) else None, name=name, texts=texts))
-    return out, autres
+    return ParallelLots(out, autres)

@@ -7,8 +7,11 @@ import json
 
 import pytest
 
-from scrapers.parsers.boamp import BoampRecordError, parse_deadline, parse_record, v110_schema_links
-from scrapers.parsers.boamp_formats import as_list, detect
+from scrapers.parsers.boamp import BoampRecordError, parse_record
+from scrapers.parsers.boamp_dates import parse_deadline
+from scrapers.parsers.boamp_formats import detect
+from scrapers.parsers.boamp_links import v110_schema_links
+from scrapers.parsers.boamp_tree import as_list
 from technoveille.core.textclean import clean_text
 from scrapers.replay import boamp_shapes as shapes
 
