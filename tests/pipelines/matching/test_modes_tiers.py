@@ -110,6 +110,15 @@ def test_interface(small, small_yml):
     assert modes == {"phrase", "word", "prefix", "acronym", "near"}
 
 
+def test_result_carries_the_vocabulary_version(small, small_yml, real):
+    # the store records which keywords.yml gave the hits without looking the matcher up
+    digest = hashlib.sha256(small_yml.read_bytes()).hexdigest()
+    assert small.match(title="caméra intelligente").version == digest
+    assert small.match(title="rien", text="").version == digest      # no hit: still there
+    other = real.match(title="caméra intelligente")
+    assert other.version == real.version and other.version != digest
+
+
 def test_real_vocabulary_themes(real):
     ids = [t["id"] for t in real.themes]
     assert ids == ["drones", "biometrie", "video", "son", "predictif", "fichiers", "fournisseurs"]
