@@ -10,6 +10,7 @@ import sqlite_utils
 
 from technoveille.core.db import DOCUMENT_COLUMNS, get_state, now_iso, set_state
 from technoveille.core.fold import fold_for_index
+from technoveille.core.places import locate
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -108,6 +109,7 @@ def upsert_document(db: sqlite_utils.Database, doc: dict) -> str:
                 "doc_type", "authority", "authority_id", "place_name", "place_code",
                 "fetched_at", "sha256", "archive"):
         row[key] = doc.get(key)
+    row.update(locate(doc))
     for key in ("parts", "related", "extra"):
         row[key] = json.dumps(doc.get(key) or ([] if key != "extra" else {}),
                               ensure_ascii=False, sort_keys=True)

@@ -20,7 +20,8 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 DOCUMENT_COLUMNS = {
     "id": str, "source": str, "source_id": str, "url": str, "title": str, "text": str,
     "parts": str, "published_on": str, "doc_type": str, "authority": str, "authority_id": str,
-    "place_name": str, "place_code": str, "related": str, "extra": str, "fetched_at": str,
+    "place_name": str, "place_code": str, "departement": str, "commune": str, "siren": str,
+    "related": str, "extra": str, "fetched_at": str,
     "sha256": str, "archive": str, "content_hash": str, "matched": int, "flagged": int,
     "flag_reason": str, "themes": str, "score": float, "match_version": str,
     "first_seen": str, "updated_at": str,
@@ -54,6 +55,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["documents"].create_index(["source", "source_id"], unique=True)
         db["documents"].create_index(["published_on"])
         db["documents"].create_index(["flagged"])
+    missing = {k: v for k, v in DOCUMENT_COLUMNS.items() if k not in db["documents"].columns_dict}
+    for name, kind in missing.items():  # a database made before these columns existed
+        db["documents"].add_column(name, kind)
+    for columns in (["departement"], ["commune"], ["siren"]):
+        if columns not in [i.columns for i in db["documents"].indexes]:
+            db["documents"].create_index(columns, if_not_exists=True)
     if "themes" not in db.table_names():
         db["themes"].create({"id": str, "label": str, "description": str}, pk="id")
     if "terms" not in db.table_names():
