@@ -6,6 +6,7 @@ every part (`covered`), and a part's label written just before it in the text is
 and suppressor for that part only (`labels`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -43,6 +44,25 @@ class Layout:
             + self.parts + self.labels_alone
 
 
+def find_part(text: str, part: str, pos: int) -> tuple[int, int] | None:
+    """(start, end) of `part` in `text`, searched from `pos` then from the start: verbatim, else
+    with any run of whitespace standing for any other (a source that lays lots out with blank
+    lines in the text but single line breaks in the part)."""
+    for start_at in (pos, 0):
+        at = text.find(part, start_at)
+        if at >= 0:
+            return at, at + len(part)
+    words = part.split()
+    if not words:
+        return None
+    loose = re.compile(r"\s+".join(map(re.escape, words)))
+    for start_at in (pos, 0):
+        m = loose.search(text, start_at)
+        if m:
+            return m.start(), m.end()
+    return None
+
+
 def lay_out(title, text, parts) -> Layout:
     """Fields of a document; where each part (and its label) lies in the text."""
     title, text = as_text(title), as_text(text)
@@ -59,21 +79,20 @@ def lay_out(title, text, parts) -> Layout:
     for pf in part_fields:
         if not pf.text.strip():
             continue
-        at = text.find(pf.text, pos) if text else -1
-        if at < 0:
-            at = text.find(pf.text) if text else -1
-        if at < 0:
+        span = find_part(text, pf.text, pos) if text else None
+        if span is None:
             # a part that is not a slice of text (the `match` input may give a preamble
             # as text and the articles as parts): matched on its own, label included
             if pf.label and pf.label.strip():
                 doc.labels_alone.append(Field("label", pf.index, pf.label, pf.label))
             continue
-        doc.covered.append((at, at + len(pf.text)))
+        at, end = span
+        doc.covered.append((at, end))
         if pf.label and pf.label.strip():
             la = text.rfind(pf.label, pos, at)
             if la >= 0 and not text[la + len(pf.label):at].strip():
                 doc.labels.append(LabelInText(la, la + len(pf.label), pf))
-        pos = at + len(pf.text)
+        pos = end
     if text:
         doc.text = Field("text", None, None, text)
     return doc

@@ -19,8 +19,12 @@ _CLAUSE_END = re.compile(r"[.;!?,\n]\s")
 def make_hit(entries, c: Candidate) -> Hit:
     t = entries[c.entry]
     f = c.fld
-    return Hit(theme=t.theme, term=t.term, tier=t.tier, part_label=f.label,
-               part_index=f.index, field=f.name, start=c.start, end=c.end,
+    label, index = f.label, f.index
+    if f.name == "text" and c.part is not None:
+        # in the text, inside a part's heading (« Lot 1 – Drones … »): shown with that part
+        label, index = c.part.label, c.part.index
+    return Hit(theme=t.theme, term=t.term, tier=t.tier, part_label=label,
+               part_index=index, field=f.name, start=c.start, end=c.end,
                snippet=snippet(f.text, c.start, c.end), negated=is_negated(f.text, c.start, c.end))
 
 
