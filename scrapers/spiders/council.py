@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
@@ -29,7 +28,7 @@ from scrapy.utils.response import get_base_url
 
 from pipelines import db as dbm
 from scrapers import council_tls
-from scrapers.parsers.council import assemble, pdf, scdl, walk
+from scrapers.parsers.council import assemble, feed, pdf, scdl, walk
 from scrapers.parsers.council.assemble import MB
 from scrapers.parsers.council.registry import Council, load
 from scrapers.parsers.council.urls import normalise_url
@@ -184,52 +183,26 @@ class CouncilSpider(BaseSpider):
     # ------------------------------------------------------------ scdl
     def parse_feed(self, response):
         council = self.council_of(response)
-        body = response.body
-        if council.format == "json" and body.lstrip()[:1] == b"{" and b'"resources"' in body[:200000]:
-            yield from self.parse_datagouv(response, council)
-            return
-        if re.match(rb"\s*(<!doctype|<html)", body[:200], re.I):
-            yield self.error("feed-is-html", url=response.url, record_id=council.id,
-                             detail="une page HTML au lieu d'un CSV/JSON")
-            return
-        try:
-            rows, bad = scdl.parse(body, council.format, file_url=council.file_url,
-                                   columns=council.columns)
-        except scdl.FeedError as exc:
-            yield self.error("feed-unreadable", url=response.url, record_id=council.id,
-                             detail=str(exc))
-            return
-        if not rows:
-            yield self.health("feed-empty", response, None)
-        for err in bad:
-            yield self.error(err.reason, url=response.url,
-                             record_id=f"{council.id}:{err.record_id or 'ligne ' + str(err.row)}",
-                             detail=err.detail)
-        for row in rows:
-            yield from self.scdl_row(council, row, response.url)
-
-    def parse_datagouv(self, response, council):
-        """A data.gouv.fr dataset (API JSON): every CSV/JSON resource is a feed."""
-        data = json.loads(response.text)
-        for res in data.get("resources", []):
-            fmt = (res.get("format") or "").lower()
-            if fmt in ("csv", "json") and res.get("url"):
-                yield self.request(res["url"], self.parse_feed_resource,
+        if feed.is_dataset(response.body, council):
+            for url in feed.resources(json.loads(response.text)):
+                yield self.request(url, self.parse_feed_resource,
                                    meta={"council": council.id, "record_id": council.id,
                                          "dont_obey_robotstxt": True})
+            return
+        yield from self.read_feed(response, council, resource=False)
 
     def parse_feed_resource(self, response):
-        council = self.council_of(response)
-        try:
-            rows, bad = scdl.parse(response.body, "auto", file_url=council.file_url,
-                                   columns=council.columns)
-        except scdl.FeedError as exc:
-            yield self.error("feed-unreadable", url=response.url, record_id=council.id,
-                             detail=str(exc))
-            return
-        for err in bad:
-            yield self.error(err.reason, url=response.url, record_id=council.id, detail=err.detail)
-        for row in rows:
+        yield from self.read_feed(response, self.council_of(response), resource=True)
+
+    def read_feed(self, response, council: Council, resource: bool):
+        found = feed.read(response.body, council, resource)
+        for problem in found.problems:
+            if problem.health:
+                yield self.health(problem.reason, response, None)
+            else:
+                yield self.error(problem.reason, url=response.url, record_id=problem.record_id,
+                                 detail=problem.detail)
+        for row in found.rows:
             yield from self.scdl_row(council, row, response.url)
 
     def scdl_row(self, council: Council, row: scdl.Delib, feed_url: str):
