@@ -19,39 +19,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
 
-from technoveille.core import db as dbm
 from scrapers import council_tls
-from technoveille.core.items import Document
-from scrapers.parsers.council import classify, dates, items, pdf, scdl
-from scrapers.parsers.council.registry import Council, Level, load, select
-from scrapers.parsers.council.urls import normalise_url, url_id
+from scrapers.parsers.council import assemble, feed, pdf, scdl, walk
+from scrapers.parsers.council.assemble import MB
+from scrapers.parsers.council.registry import Council, load
+from scrapers.parsers.council.urls import normalise_url
 from scrapers.spiders.base import BaseSpider
+from technoveille.core import db as state_api
+from technoveille.core.items import StateUpdate
 
-MB = 1024 * 1024
-ITEMISED = {"procès-verbal", "liste des délibérations", "ordre du jour", "compte rendu",
-            "convocation"}
 STATE_PREFIX = "council:http:"
-
-
-# « (PDF – 182 Ko) », « [PDF, 1,2 Mo] », « (pdf) »: file details, not part of the title
-_FILE_NOTE = re.compile(r"\s*[(\[]\s*(?:(?:pdf|docx?|odt|rtf)\b\s*[-–—,:]?\s*)?"
-                        r"(?:\d+(?:[.,]\d+)?\s*(?:[kmg]?o|[kmg]b|octets)\b)?\s*[)\]]", re.I)
-
-
-def clean_anchor(text: str) -> str:
-    return re.sub(r"\s+", " ", _FILE_NOTE.sub(lambda m: "" if re.search(r"[a-z0-9]", m[0], re.I)
-                                              else m[0], text)).strip()
-
-
-def place_name(name: str) -> str:
-    return re.sub(r"^(ville|commune|mairie)\s+(de\s+|d['’]\s*)", "", name, flags=re.I).strip()
 
 
 class CouncilSpider(BaseSpider):
@@ -83,28 +67,25 @@ class CouncilSpider(BaseSpider):
     # ------------------------------------------------------------ state (DB)
     @property
     def db(self):
+        """Incremental state, read once through the core's state API before the first
+        response: validators of every document URL, ids and content hashes stored."""
         if self._db is None:
             self._db = self.state_db
-            self.state = {r[0][len(STATE_PREFIX):]: json.loads(r[1]) for r in self._db.execute(
-                "select key, value from state where key like ?", [STATE_PREFIX + "%"])}
-            self.known_ids = {r[0] for r in self._db.execute(
-                "select source_id from documents where source = ?", [self.source])}
+            self.state = {k: json.loads(v)
+                          for k, v in state_api.state_items(self._db, STATE_PREFIX).items()}
+            self.known_ids = state_api.known_ids(self._db, self.source)
             if pdf.ocr_available():
                 # scans stored before OCR was installed: fetched again (in full) and read
-                self.known_ids -= {r[0] for r in self._db.execute(
-                    "select source_id from documents where source = ? "
-                    "and json_extract(extra, '$.needs_ocr') = 1 "
-                    "and coalesce(json_extract(extra, '$.ocr'), 0) = 0 "
-                    "and coalesce(json_extract(extra, '$.ocr_tried'), 0) = 0", [self.source])}
+                self.known_ids -= state_api.awaiting_ocr(self._db, self.source)
             # content dedup is per council: two bodies publishing the same PDF are two documents
-            self.known_sha = {(r[1].split(":", 1)[0], r[0]): r[1] for r in self._db.execute(
-                "select sha256, source_id from documents where source = ? and sha256 is not null",
-                [self.source])}
+            self.known_sha = {(source_id.split(":", 1)[0], sha): source_id
+                              for sha, source_id in state_api.stored_sha256(self._db, self.source)}
         return self._db
 
-    def remember(self, norm: str, value: dict) -> None:
+    def remember(self, norm: str, value: dict) -> StateUpdate:
+        """What a document URL answered (validators, ids, error), as an item to store."""
         self.state[norm] = value
-        dbm.set_state(self.db, STATE_PREFIX + norm, json.dumps(value, sort_keys=True))
+        return StateUpdate(values={STATE_PREFIX + norm: json.dumps(value, sort_keys=True)})
 
     def cutoff(self, council: Council) -> date:
         if self.since:
@@ -197,97 +178,39 @@ class CouncilSpider(BaseSpider):
                           detail=f"le sélecteur {selector!r} ne trouve rien : la page a "
                                  "peut-être changé de forme ; vérifiez l'entrée du registre")
 
-    def base_document(self, council: Council, source_id: str, url: str) -> Document:
-        return Document(source=self.source, source_id=source_id, url=url,
-                        authority=council.authority, authority_id=council.siren,
-                        place_name=place_name(council.name), place_code=council.insee)
-
-    def safe_date(self, text, response, **kwargs):
-        try:
-            return dates.parse_date(text, **kwargs), None
-        except dates.ImpossibleDate as exc:
-            return None, self.error("impossible-date", url=response.url,
-                                    record_id=response.meta.get("record_id"), detail=str(exc))
-
     # ------------------------------------------------------------ scdl
     def parse_feed(self, response):
         council = self.council_of(response)
-        body = response.body
-        if council.format == "json" and body.lstrip()[:1] == b"{" and b'"resources"' in body[:200000]:
-            yield from self.parse_datagouv(response, council)
-            return
-        if re.match(rb"\s*(<!doctype|<html)", body[:200], re.I):
-            yield self.error("feed-is-html", url=response.url, record_id=council.id,
-                             detail="une page HTML au lieu d'un CSV/JSON")
-            return
-        try:
-            rows, bad = scdl.parse(body, council.format, file_url=council.file_url,
-                                   columns=council.columns)
-        except scdl.FeedError as exc:
-            yield self.error("feed-unreadable", url=response.url, record_id=council.id,
-                             detail=str(exc))
-            return
-        if not rows:
-            yield self.health("feed-empty", response, None)
-        for err in bad:
-            yield self.error(err.reason, url=response.url,
-                             record_id=f"{council.id}:{err.record_id or 'ligne ' + str(err.row)}",
-                             detail=err.detail)
-        for row in rows:
-            yield from self.scdl_row(council, row, response.url)
-
-    def parse_datagouv(self, response, council):
-        """A data.gouv.fr dataset (API JSON): every CSV/JSON resource is a feed."""
-        data = json.loads(response.text)
-        for res in data.get("resources", []):
-            fmt = (res.get("format") or "").lower()
-            if fmt in ("csv", "json") and res.get("url"):
-                yield self.request(res["url"], self.parse_feed_resource,
+        if feed.is_dataset(response.body, council):
+            for url in feed.resources(json.loads(response.text)):
+                yield self.request(url, self.parse_feed_resource,
                                    meta={"council": council.id, "record_id": council.id,
                                          "dont_obey_robotstxt": True})
+            return
+        yield from self.read_feed(response, council, resource=False)
 
     def parse_feed_resource(self, response):
-        council = self.council_of(response)
-        try:
-            rows, bad = scdl.parse(response.body, "auto", file_url=council.file_url,
-                                   columns=council.columns)
-        except scdl.FeedError as exc:
-            yield self.error("feed-unreadable", url=response.url, record_id=council.id,
-                             detail=str(exc))
-            return
-        for err in bad:
-            yield self.error(err.reason, url=response.url, record_id=council.id, detail=err.detail)
-        for row in rows:
+        yield from self.read_feed(response, self.council_of(response), resource=True)
+
+    def read_feed(self, response, council: Council, resource: bool):
+        found = feed.read(response.body, council, resource)
+        for problem in found.problems:
+            if problem.health:
+                yield self.health(problem.reason, response, None)
+            else:
+                yield self.error(problem.reason, url=response.url, record_id=problem.record_id,
+                                 detail=problem.detail)
+        for row in found.rows:
             yield from self.scdl_row(council, row, response.url)
 
     def scdl_row(self, council: Council, row: scdl.Delib, feed_url: str):
-        source_id = f"{council.id}:{row.delib_id}"
-        extra = {"council": council.id, "kind": "scdl", "delib_id": row.delib_id,
-                 "seance_date": row.date.isoformat() if row.date else None,
-                 "matiere": row.matiere_code, "matiere_nom": row.matiere_nom,
-                 "coll_nom": row.coll_nom}
-        if row.matiere_code_alt:
-            extra["matiere_alt"] = row.matiere_code_alt
-        if row.votes:
-            extra["votes"] = row.votes
-        if row.other:
-            extra["other"] = {k: v for k, v in row.other.items() if isinstance(v, (str, int, float))}
-        info = {"source_id": source_id, "title": row.objet, "doc_type": "délibération",
-                "date": row.date.isoformat() if row.date else None, "extra": extra,
-                "authority": row.coll_nom, "siret": row.coll_siret}
+        info = assemble.scdl_info(council, row)
         if row.url:
             req = self.document_request(council, row.url, info)
             if req is not None:
                 yield req
             return
-        doc = self.base_document(council, source_id, council.page or feed_url)
-        if row.coll_siret and not doc.authority_id:
-            doc.authority_id = row.coll_siret[:9]
-        doc.title, doc.text, doc.doc_type = row.objet, row.objet, "délibération"
-        doc.published_on = info["date"]
-        doc.parts = items.single_item(row.objet, row.objet)
-        doc.extra = dict(extra, needs_ocr=False, pdf=False)
-        yield doc
+        yield assemble.scdl_document(council, row, info, feed_url)
 
     # ------------------------------------------------------------ site
     def parse_listing(self, response):
@@ -296,146 +219,51 @@ class CouncilSpider(BaseSpider):
         if err:
             yield err
         if council.sessions:
-            yield from self.sessions(response, council, council.sessions)
+            found = walk.sessions(response.selector, get_base_url(response), council.sessions,
+                                  response.meta.get("page", 1))
         else:
-            yield from self.documents(response, council, council.documents, {})
-
-    def _text(self, node, selector: str | None) -> str:
-        if not selector:
-            return ""
-        values = select(node, selector).getall()
-        return re.sub(r"\s+", " ", " ".join(values)).strip()
-
-    def _links(self, node, selector: str):
-        element = re.sub(r"::attr\(href\)$", "", selector).strip() or "a"
-        for link in select(node, element):
-            href = link.attrib.get("href") if hasattr(link, "attrib") else None
-            if href is None and isinstance(link.root, str):
-                href = link.root
-            if href:
-                anchor = clean_anchor(" ".join(link.css("::text").getall())) \
-                    if not isinstance(link.root, str) else ""
-                yield href.strip(), anchor
-
-    def _follow_next(self, response, level: Level, callback):
-        if not level.next:
-            return None
-        page = response.meta.get("page", 1)
-        href = select(response, level.next).get()
-        if not href or page >= level.max_pages:
-            return None
-        meta = dict(response.meta, page=page + 1)
-        meta = {k: v for k, v in meta.items() if not k.startswith(("download_", "depth",
-                                                                   "redirect_", "retry_"))}
-        return self.request(response.urljoin(href), callback, meta=meta)
-
-    def _item_date(self, node, level: Level, title: str, response, inherited: str | None):
-        """Date from the date selector (`<time datetime>`), from the title, cross-checked."""
-        errors = []
-        published, err = self.safe_date(self._text(node, level.date), response)
-        if err:
-            errors.append(err)
-        title_date, err = self.safe_date(title, response)
-        if err:
-            errors.append(err)
-        when, note = dates.cross_check(title_date, published)
-        if when is None and inherited:
-            when = date.fromisoformat(inherited)
-        return (when.isoformat() if when else None), note, errors, published
-
-    def _link_date(self, anchor: str, published, when, note, response, title: str = ""):
-        """A date in the link's own text is the most specific one (a PV listed with the
-        next séance's documents, several séances in one table row): it wins over the
-        block's, cross-checked with the block's publication date. Returns (when, note, err)."""
-        if not anchor or anchor == title:     # same text as the block title: already read
-            return when, note, None
-        try:
-            found = dates.find_dates(anchor)
-        except dates.ImpossibleDate as exc:
-            return when, note, self.error("impossible-date", url=response.url,
-                                          record_id=response.meta.get("record_id"), detail=str(exc))
-        if not found:
-            return when, note, None
-        fixed, fix_note = dates.cross_check(found[0].value, published)
-        return fixed.isoformat(), fix_note, None
-
-    def sessions(self, response, council: Council, level: Level):
-        nodes = select(response, level.item) if level.item else [response]
-        found = 0
-        for node in nodes:
-            title = self._text(node, level.title) if level.title else ""
-            item_when, item_note, errors, published = self._item_date(node, level, title, response, None)
-            yield from errors
-            for href, anchor in self._links(node, level.link):
-                found += 1
-                when, note, err = self._link_date(anchor, published, item_when, item_note, response,
-                                                  title)
-                if err:
-                    yield err
-                meta = {"council": council.id, "session_title": title or anchor,
-                        "session_date": when, "date_note": note, "record_id": council.id,
-                        "dont_obey_robotstxt": not council.robots, "page": 1}
-                yield self.request(response.urljoin(href), self.parse_session, meta=meta)
-        if not found:
-            yield self.health("listing-empty", response, level.item or level.link)
-        nxt = self._follow_next(response, level, self.parse_listing)
-        if nxt:
-            yield nxt
+            found = self.walk_documents(response, council, walk.Session())
+        yield from self.follow(response, council, found, self.parse_listing)
 
     def parse_session(self, response):
         council = self.council_of(response)
         response, err = self.decoded(response)
         if err:
             yield err
-        context = {"title": response.meta.get("session_title"),
-                   "date": response.meta.get("session_date"),
-                   "date_note": response.meta.get("date_note")}
-        yield from self.documents(response, council, council.documents, context)
+        session = walk.Session(response.meta.get("session_title"), response.meta.get("session_date"),
+                               response.meta.get("date_note"))
+        found = self.walk_documents(response, council, session)
+        yield from self.follow(response, council, found, response.request.callback
+                               if response.request else self.parse_listing)
 
-    def documents(self, response, council: Council, level: Level, context: dict):
-        nodes = select(response, level.item) if level.item else [response]
-        found = 0
-        for node in nodes:
-            item_title = self._text(node, level.title) if level.title else ""
-            item_when, item_note, errors, published = self._item_date(
-                node, level, item_title, response, context.get("date"))
-            yield from errors
-            for href, anchor in self._links(node, level.link):
-                url = response.urljoin(href)
-                if not url.startswith("http"):
-                    continue
-                if level.pattern:
-                    if not re.search(level.pattern, url):
-                        continue
-                elif not classify.is_document_url(url):
-                    continue
-                found += 1
-                when, note, err = self._link_date(anchor, published, item_when, item_note, response,
-                                                  item_title)
-                if err:
-                    yield err
-                label = classify.classify(anchor, url, context=" ".join(
-                    filter(None, [item_title, context.get("title")])))
-                doc_type = label or level.default_type or council.default_type
-                if level.types and doc_type not in level.types:
-                    continue
-                title = anchor if len(anchor) > 15 else (item_title or anchor or context.get("title"))
-                if context.get("title") and title != context["title"] and len(title or "") < 40:
-                    title = f"{title} – {context['title']}"
-                info = {"source_id": f"{council.id}:{url_id(url)}", "title": title,
-                        "doc_type": doc_type, "date": when,
-                        "extra": {"council": council.id, "kind": "site",
-                                  "session": context.get("title") or item_title or None,
-                                  "date_note": note or context.get("date_note")}}
-                req = self.document_request(council, url, info)
+    def walk_documents(self, response, council: Council, session: walk.Session) -> walk.Walk:
+        return walk.documents(response.selector, get_base_url(response), council.documents,
+                              council.id, council.default_type, session,
+                              response.meta.get("page", 1))
+
+    def follow(self, response, council: Council, found: walk.Walk, callback):
+        """Requests and error rows for what the walker found, then the next page."""
+        for link in found.found:
+            if isinstance(link, walk.DocumentLink):
+                req = self.document_request(council, link.url, link.info())
                 if req is not None:
                     yield req
-        if not found:
-            yield self.health("documents-empty", response, level.item or level.link)
-        nxt = self._follow_next(response, level, response.request.callback
-                                if response.request else self.parse_listing)
-        if nxt:
-            yield nxt
+            elif isinstance(link, walk.SessionLink):
+                meta = {"council": council.id, "session_title": link.session.title,
+                        "session_date": link.session.date, "date_note": link.session.date_note,
+                        "record_id": council.id, "dont_obey_robotstxt": not council.robots,
+                        "page": 1}
+                yield self.request(link.url, self.parse_session, meta=meta)
+            elif isinstance(link, walk.DateProblem):
+                yield self.error("impossible-date", url=response.url,
+                                 record_id=response.meta.get("record_id"), detail=link.detail)
+            else:
+                yield self.health(link.reason, response, link.selector)
+        if found.next_url:
+            meta = dict(response.meta, page=response.meta.get("page", 1) + 1)
+            meta = {k: v for k, v in meta.items() if not k.startswith(("download_", "depth",
+                                                                       "redirect_", "retry_"))}
+            yield self.request(found.next_url, callback, meta=meta)
 
     # ------------------------------------------------------------ documents
     def parse_document(self, response):
@@ -456,68 +284,24 @@ class CouncilSpider(BaseSpider):
         if owner and owner != info["source_id"]:
             self.crawler.stats.inc_value("council/duplicate_content")
             self.logger.info("same content as %s: %s (not stored twice)", owner, response.url)
-            self.remember(norm, dict(validators, ids=[owner], duplicate_of=owner))
+            yield self.remember(norm, dict(validators, ids=[owner], duplicate_of=owner))
             return
         self.sha_seen[sha] = info["source_id"]
-        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-        is_html = "html" in ctype and not classify.is_document_url(response.url)
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1")
+        html = self.decoded(response)[0].text if assemble.is_html(ctype, response.url) else None
         try:
-            if is_html:
-                text, meta = self.html_text(response, council), {"needs_ocr": False, "pdf": False}
-            else:
-                extracted = pdf.extract(body, layout=council.pdf_layout,
-                                        max_bytes=int(council.max_mb * MB))
-                text = extracted.text
-                meta = {"needs_ocr": extracted.needs_ocr, "ocr": extracted.ocr,
-                        "ocr_tried": extracted.ocr_tried if extracted.needs_ocr else None,
-                        "pages": extracted.page_count, "extractor": extracted.extractor, "pdf": True}
+            text, meta = assemble.extract(council, body, html)
         except pdf.PdfError as exc:
-            self.remember(norm, dict(validators, ids=[], error=exc.reason, detail=exc.detail[:300]))
             yield self.error(exc.reason, url=response.url, record_id=info["source_id"],
                              detail=exc.detail)
+            yield self.remember(norm, dict(validators, ids=[], error=exc.reason,
+                                           detail=exc.detail[:300]))
             return
-        doc = self.base_document(council, info["source_id"], response.url)
-        doc.title, doc.text = info.get("title"), text
-        doc.doc_type = info.get("doc_type") or classify.classify_header(text)
-        if info.get("siret") and not doc.authority_id:
-            doc.authority_id = info["siret"][:9]
-        header = None
-        try:
-            header = dates.seance_date(text) if text else None
-        except dates.ImpossibleDate as exc:
-            yield self.error("impossible-date", url=response.url, record_id=info["source_id"],
-                             detail=str(exc))
-        listed = info.get("date")
-        if info["extra"].get("kind") == "scdl":
-            doc.published_on = listed or (header.isoformat() if header else None)
-        else:
-            doc.published_on = header.isoformat() if header else listed
-        extra = dict(info["extra"], **meta)
-        extra["seance_date"] = doc.published_on
-        if header and listed and header.isoformat() != listed:
-            extra["listing_date"] = listed
-        if meta.get("needs_ocr") and not meta.get("ocr"):
-            yield self.error("needs-ocr", url=response.url, record_id=info["source_id"],
-                             detail="PDF sans couche texte ; l'OCR n'y a rien lu (page blanche, "
-                                    "photo ou scan illisible)" if meta.get("ocr_tried") else
-                                    "PDF sans couche texte ; installez l'OCR (make ocr-deps)")
-        doc.extra = {k: v for k, v in extra.items() if v is not None}
-        if doc.doc_type in ITEMISED:
-            doc.parts = items.split_items(text)
-        if not doc.parts and text:
-            doc.parts = items.single_item(text, doc.title)
-        self.remember(norm, dict(validators, ids=[doc.source_id]))
+        built = assemble.assemble(council, info, response.url, text, meta)
+        for problem in built.problems:
+            yield self.error(problem.reason, url=response.url, record_id=info["source_id"],
+                             detail=problem.detail)
+        doc = built.document
         self.known_ids.add(doc.source_id)
         yield doc
-
-    def html_text(self, response, council: Council) -> str:
-        response, _ = self.decoded(response)
-        level = council.documents
-        if level.content:
-            parts = select(response, level.content).css("::text").getall() or \
-                select(response, level.content).getall()
-        else:
-            parts = response.xpath("//body//text()[not(ancestor::script) and "
-                                   "not(ancestor::style) and not(ancestor::nav)]").getall()
-        text = "\n".join(p.strip() for p in parts if p.strip())
-        return text
+        yield self.remember(norm, dict(validators, ids=[doc.source_id]))

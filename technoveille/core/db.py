@@ -3,7 +3,7 @@ reads through (spiders read incremental state here and never write; pipelines wr
 
 State API (read-only helpers, one query each):
     get_state(db, key), state_items(db, prefix), known_ids(db, source),
-    stored_document(db, doc_id), count_documents(db, source)
+    awaiting_ocr(db, source), stored_sha256(db, source), stored_document(db, doc_id)
 Writes of documents, hits and links live in `pipelines.db`; `set_state` is here because the
 store pipeline applies a spider's StateUpdate items with it."""
 from __future__ import annotations
@@ -122,6 +122,22 @@ def known_ids(db: sqlite_utils.Database, source: str) -> set[str]:
     """source_id of every stored document of `source`."""
     return {r[0] for r in db.execute("select source_id from documents where source = ?",
                                      [source])}
+
+
+def awaiting_ocr(db: sqlite_utils.Database, source: str) -> set[str]:
+    """source_id of the scans stored without text because no OCR was installed then."""
+    return {r[0] for r in db.execute(
+        "select source_id from documents where source = ? "
+        "and json_extract(extra, '$.needs_ocr') = 1 "
+        "and coalesce(json_extract(extra, '$.ocr'), 0) = 0 "
+        "and coalesce(json_extract(extra, '$.ocr_tried'), 0) = 0", [source])}
+
+
+def stored_sha256(db: sqlite_utils.Database, source: str) -> list[tuple[str, str]]:
+    """(sha256 of the raw response, source_id) of every stored document of `source`."""
+    return [(r[0], r[1]) for r in db.execute(
+        "select sha256, source_id from documents where source = ? and sha256 is not null",
+        [source])]
 
 
 def stored_document(db: sqlite_utils.Database, doc_id: str) -> dict[str, Any] | None:
