@@ -48,14 +48,20 @@ class BaseSpider(scrapy.Spider):
         if self.since and self.until and self.since > self.until:
             raise ValueError(f"--since {self.since} est postérieur à --until {self.until}")
 
+    #: Scrapy settings this spider takes from a source setting: {"DOWNLOAD_DELAY": "X_DELAY"}
+    settings_from: dict[str, str] = {}
+
     # ------------------------------------------------------------ settings
     @classmethod
     def update_settings(cls, settings):
         """Every source setting (base URLs, limits) at default priority, so a spider built
-        by a bare crawler (tests) has them too; project settings, -s and env win."""
+        by a bare crawler (tests) has them too; project settings, -s and env win. Then
+        `settings_from` at spider priority."""
         for name, value in config.scrapy_settings().items():
             settings.set(name, value, priority="default")
         super().update_settings(settings)
+        for name, source in cls.settings_from.items():
+            settings.set(name, settings[source], priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -69,11 +69,7 @@ class JorfSpider(BaseSpider):
         "DOWNLOAD_WARNSIZE": 50 * 1024 * 1024,
     }
 
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        settings.set("DOWNLOAD_MAXSIZE", settings.getint("JORF_MAX_ARCHIVE_BYTES"),
-                     priority="spider")
+    settings_from = {"DOWNLOAD_MAXSIZE": "JORF_MAX_ARCHIVE_BYTES"}
 
     @property
     def dumps_url(self) -> str:

@@ -39,11 +39,7 @@ class LegifranceSpider(BaseSpider):
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
     }
 
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        settings.set("DOWNLOAD_DELAY", settings.getfloat("PISTE_DOWNLOAD_DELAY"),
-                     priority="spider")
+    settings_from = {"DOWNLOAD_DELAY": "PISTE_DOWNLOAD_DELAY"}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
