@@ -2,10 +2,19 @@
 subprocess, then `technoveille publish`. Built once per test session."""
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, run_cli
+
+# screenshots of the browser tests (printed at the end of the run)
+SHOTS = Path(os.environ.get("TECHNOVEILLE_TEST_OUTPUT", ROOT / "test-output")) / "browser"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SHOTS.is_dir() and any(SHOTS.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {SHOTS}")
 
 
 @pytest.fixture(scope="session")
