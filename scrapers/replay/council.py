@@ -62,6 +62,8 @@ PDF_PATHS = {
     "/councils/fontclair/pdf/2026-014.pdf": "fontclair-2026-014",
     "/councils/fontclair/pdf/2026-015.pdf": "fontclair-2026-015",
     "/councils/fontclair/pdf/2025-102.pdf": "fontclair-2025-102",
+    # hostile markup in the title and text: the site must render it inert (tests/datasette)
+    "/councils/fontclair/pdf/2026-016.pdf": "fontclair-2026-016",
     "/councils/ods/explore/dataset/deliberations-val-argent/files/c0ffee00c0ffee00c0ffee00c0ffee02/download/": "tours-like-2026-07",
     "/councils/rochebrune/docs/odj_140426.pdf": "tabletown-odj",
     "/councils/rochebrune/docs/pv_140426.pdf": "tabletown-pv",

@@ -2,10 +2,19 @@
 subprocess, then `technoveille publish`. Built once per test session."""
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, run_cli
+
+# screenshots of the browser tests (printed at the end of the run)
+SHOTS = Path(os.environ.get("TECHNOVEILLE_TEST_OUTPUT", ROOT / "test-output")) / "browser"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SHOTS.is_dir() and any(SHOTS.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {SHOTS}")
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +39,60 @@ def published(tmp_path_factory, replay_server):
 @pytest.fixture(scope="session")
 def snapshot(published):
     conn = sqlite3.connect(published["db"])
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_published(tmp_path_factory):
+    """What `make demo` publishes: every source of the replay corpus crawled the demo's way
+    (`technoveille demo --no-serve`, its own replay server on a free port), then published."""
+    tmp = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOAMP_", "JORF_", "PISTE_",
+                                                                    "COUNCILS_", "DATAGOUV_"))}
+    env.update({
+        "TECHNOVEILLE_DB": str(tmp / "tv.db"),
+        "TECHNOVEILLE_PUBLIC_DB": str(tmp / "public" / "technoveille.db"),
+        "TECHNOVEILLE_ARCHIVE": str(tmp / "archive"),
+        "TECHNOVEILLE_REPLAY_PORT": "0",
+        "PYTHONPATH": str(ROOT),
+    })
+    run_cli(["demo", "--no-serve"], env, timeout=600)
+    return {"db": tmp / "public" / "technoveille.db", "archive": tmp / "archive", "env": env}
+
+
+def site_datasette(db):
+    """A Datasette set up as `technoveille serve` sets it up (same metadata, plugins,
+    templates and --setting values), on a published database."""
+    import yaml
+    from datasette.app import Datasette
+
+    from technoveille.commands.serve import datasette_argv
+
+    argv = datasette_argv(str(db), "127.0.0.1", 0)
+    settings = {argv[i + 1]: argv[i + 2] for i, arg in enumerate(argv) if arg == "--setting"}
+    settings = {k: (False if v == "off" else True if v == "on" else int(v) if v.isdigit() else v)
+                for k, v in settings.items()}
+    return Datasette(immutables=[str(db)],
+                     metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
+                     plugins_dir=str(ROOT / "datasette" / "plugins"),
+                     template_dir=str(ROOT / "datasette" / "templates"),
+                     static_mounts=[("static", str(ROOT / "datasette" / "static"))],
+                     settings=settings)
+
+
+@pytest.fixture
+async def demo_ds(demo_published, monkeypatch):
+    monkeypatch.setenv("TECHNOVEILLE_ARCHIVE", str(demo_published["archive"]))
+    inst = site_datasette(demo_published["db"])
+    await inst.invoke_startup()
+    return inst
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_published):
+    conn = sqlite3.connect(demo_published["db"])
     conn.row_factory = sqlite3.Row
     yield conn
     conn.close()
