@@ -94,7 +94,8 @@ def _parts(document: Mapping) -> list[dict]:
 def _place_of(hit: dict, spans, n_parts: int):
     fieldname = hit.get("field") or TEXT
     index = hit.get("part_index")
-    if fieldname in ("part", "label") and index is not None and 0 <= index < n_parts:
+    # "text" with a part_index: in the text, inside that part's heading (the engine says so)
+    if fieldname in ("part", "label", TEXT) and index is not None and 0 <= index < n_parts:
         return index
     if fieldname == TITLE:
         return TITLE
