@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock demo run serve test lint bench eval chromium ocr-deps clean
+.PHONY: install lock demo run serve test lint bench eval chromium ocr-deps clean reference
 
 install: $(STAMP)
 
@@ -63,6 +63,11 @@ eval: install
 bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.store
+
+## Regenerate the bundled communes / EPCI / départements (technoveille/core/data/) from
+## Etalab's découpage administratif (npm package; needs npm and the registry, never at run time)
+reference:
+	$(PYTHON) scripts/build_reference.py
 
 clean:
 	rm -rf data/demo $(VENV) *.egg-info

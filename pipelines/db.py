@@ -10,6 +10,7 @@ import sqlite_utils
 
 from technoveille.core.db import DOCUMENT_COLUMNS, get_state, now_iso, set_state
 from technoveille.core.fold import fold_for_index
+from technoveille.core import places
 from technoveille.core.places import locate
 
 
@@ -129,6 +130,30 @@ def upsert_document(db: sqlite_utils.Database, doc: dict) -> str:
     index_fts(db, doc["id"])
     replace_links(db, doc["id"], doc.get("source"), doc.get("related") or [])
     return status
+
+
+def relocate(db: sqlite_utils.Database, force: bool = False) -> int:
+    """Recompute documents.departement / commune / siren of every stored document with the
+    current rules and reference data (technoveille.core.places), when their version changed
+    since the last pass (or `force`). An unchanged document is never rewritten by a crawl, so
+    this is how documents stored before a rule or the reference data changed get their
+    places. Rewrites only the rows that change; returns their count. Caller may hold the
+    transaction."""
+    wanted = places.version()
+    if not force and get_state(db, "places_version") == wanted:
+        return 0
+    changed = 0
+    rows = db.execute("select id, source, place_code, authority_id, title, departement, "
+                      "commune, siren from documents").fetchall()
+    for doc_id, source, place_code, authority_id, title, *current in rows:
+        new = locate({"source": source, "place_code": place_code,
+                      "authority_id": authority_id, "title": title})
+        if [new["departement"], new["commune"], new["siren"]] != current:
+            db.execute("update documents set departement = ?, commune = ?, siren = ? "
+                       "where id = ?", [new["departement"], new["commune"], new["siren"], doc_id])
+            changed += 1
+    set_state(db, "places_version", wanted)
+    return changed
 
 
 def replace_links(db: sqlite_utils.Database, document_id: str, source: str | None,

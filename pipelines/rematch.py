@@ -12,7 +12,7 @@ from pipelines.match import match_document
 
 
 def rematch(db, matcher, progress=sys.stderr, every: int = 1000) -> dict[str, Counter]:
-    """Returns {"added": Counter(theme), "removed": Counter(theme)}. The matcher is loaded by
+    """Returns {"added": Counter(theme), "removed": Counter(theme), "relocated": n}. The matcher is loaded by
     the caller, so a malformed keywords.yml fails before anything is touched."""
     added, removed = Counter(), Counter()
     ids = [r[0] for r in db.execute("select id from documents order by rowid")]
@@ -33,7 +33,8 @@ def rematch(db, matcher, progress=sys.stderr, every: int = 1000) -> dict[str, Co
                       file=progress, flush=True)
         dbm.propagate_flags(db)
         state.set_state(db, "keywords_version", matcher.version)
-    return {"added": added, "removed": removed}
+        relocated = dbm.relocate(db, force=True)   # commune / département / SIREN too
+    return {"added": added, "removed": removed, "relocated": relocated}
 
 
 def needs_rematch(db, matcher) -> bool:

@@ -80,6 +80,11 @@ class StorePipeline:
         matcher = load_matcher(self.keywords_path)
         dbm.store_vocabulary(self.db, matcher)
         set_state(self.db, "keywords_version", matcher.version)
+        # documents stored under older place rules or reference data (a no-op otherwise)
+        with self.db.atomic():
+            moved = dbm.relocate(self.db)
+        if moved:
+            logger.info("%d stored documents relocated (commune, département, SIREN)", moved)
 
     def process_item(self, item, spider=None):
         if isinstance(item, CrawlError):

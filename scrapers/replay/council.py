@@ -8,6 +8,8 @@
 - /councils/berny/…     one page per year with accordions (2025 page: latin-1 bytes declared
                          UTF-8; 2024 page: markup changed, the selector finds nothing);
 - /councils/fontclair/… SCDL CSV with `;` and its PDFs;
+- /councils/nice/…      SCDL CSV of a REAL commune (Nice, INSEE 06088, SIRET of the Ville de
+                         Nice, a BOAMP buyer of the replay too): its dossier spans two sources;
 - /councils/ods/…       Opendatasoft Explore v2.1 exports/json, v1 search, file downloads,
                          Mégalis-style PDF paths;
 - /councils/rochebrune/ a table layout that is NOT in the replay registry (tests configure it);
@@ -64,6 +66,8 @@ PDF_PATHS = {
     "/councils/fontclair/pdf/2025-102.pdf": "fontclair-2025-102",
     # hostile markup in the title and text: the site must render it inert (tests/datasette)
     "/councils/fontclair/pdf/2026-016.pdf": "fontclair-2026-016",
+    "/councils/nice/pdf/2026-10-112.pdf": "nice-2026-10-112",
+    "/councils/nice/pdf/2026-10-113.pdf": "nice-2026-10-113",
     "/councils/ods/explore/dataset/deliberations-val-argent/files/c0ffee00c0ffee00c0ffee00c0ffee02/download/": "tours-like-2026-07",
     "/councils/rochebrune/docs/odj_140426.pdf": "tabletown-odj",
     "/councils/rochebrune/docs/pv_140426.pdf": "tabletown-pv",
@@ -160,6 +164,9 @@ def councils(path: str, query: dict, headers: dict):
         return _html(f"valmont-{m[1]}.html", headers)
     if path == "/councils/fontclair/deliberations.csv":
         body = (DATA / "fontclair.csv").read_text(encoding="utf-8").replace("{{BASE}}", _base(headers))
+        return _file(path, headers, body.encode("utf-8"), "text/csv; charset=utf-8")
+    if path == "/councils/nice/deliberations.csv":
+        body = (DATA / "nice.csv").read_text(encoding="utf-8").replace("{{BASE}}", _base(headers))
         return _file(path, headers, body.encode("utf-8"), "text/csv; charset=utf-8")
     if path == "/councils/ods/api/explore/v2.1/catalog/datasets/deliberations-valmont-agglo/exports/json":
         body = (DATA / "ods-agglo.json").read_text(encoding="utf-8").replace("{{BASE}}", _base(headers))

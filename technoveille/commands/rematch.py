@@ -20,6 +20,8 @@ def print_report(report) -> None:
         print("aucun changement d'occurrence")
     for theme in themes:
         print(f"{theme:14s} +{report['added'][theme]:<6d} -{report['removed'][theme]}")
+    if report.get("relocated"):
+        print(f"{report['relocated']} documents rattachés à nouveau (commune, département, SIREN)")
 
 
 def run(args) -> int:
