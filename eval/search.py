@@ -70,6 +70,14 @@ def _holds_exactly(doc: dict, q: str) -> bool:
     return all(re.search(rf"\b{re.escape(w)}\b", text) for w in ws)
 
 
+def _cases(db: Path) -> dict:
+    spec = yaml.safe_load(CASES.read_text())
+    resolve = resolver(db)
+    for case in spec["cases"]:
+        case["must"], case["must_not"] = resolve(case.get("must")), resolve(case.get("must_not"))
+    return spec
+
+
 @dataclass
 class Outcome:
     q: str
@@ -80,6 +88,21 @@ class Outcome:
     unwanted: list = field(default_factory=list)
     exact_ok: bool | None = None
     seconds: float = 0.0
+
+
+def resolver(db: Path):
+    """Maps the documents named in search.yml (an id, or url:<path>) to their ids."""
+    import sqlite3
+    from urllib.parse import urlsplit
+
+    con = sqlite3.connect(db)
+    by_path = {urlsplit(url).path: i for i, url in con.execute("select id, url from documents")
+               if url}
+    con.close()
+
+    def resolve(names):
+        return [by_path.get(n[4:], n) if n.startswith("url:") else n for n in names or []]
+    return resolve
 
 
 async def run_cases(ds, cases: list[dict], bodies: dict[str, str]) -> list[Outcome]:
@@ -108,7 +131,7 @@ async def run_cases(ds, cases: list[dict], bodies: dict[str, str]) -> list[Outco
 def evaluate(db: Path) -> tuple[dict, list[Outcome]]:
     import sqlite3
 
-    spec = yaml.safe_load(CASES.read_text())
+    spec = _cases(db)
     con = sqlite3.connect(db)
     bodies = {i: f"{t or ''} {x or ''}" for i, t, x in
               con.execute("select id, title, text from documents")}
@@ -136,7 +159,7 @@ def baseline_share(db: Path) -> float:
 
     from technoveille.core.search import extract, fts_exact
 
-    spec = yaml.safe_load(CASES.read_text())
+    spec = _cases(db)
     sql = yaml.safe_load((ROOT / "metadata.yml").read_text())[
         "databases"]["technoveille"]["queries"]["recherche"]["sql"]
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
