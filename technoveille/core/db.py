@@ -98,7 +98,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if "state" not in db.table_names():
         db["state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
     if "documents_fts" not in db.table_names():
-        _create_fts(db)
+        if db.execute("select 1 from documents limit 1").fetchone():
+            rebuild_fts(db)  # documents without their index
+        else:
+            _create_fts(db)
     elif [c.name for c in db["documents_fts"].columns] != list(FTS_COLUMNS):
         rebuild_fts(db)  # a database made before the stems columns
 
