@@ -55,9 +55,10 @@ test: install chromium ocr-deps
 	$(BIN)/deptry .
 	$(BIN)/pytest -q
 
-## Keyword engine precision / recall on the labelled corpus
+## Keyword engine precision / recall on the labelled corpus; search evaluation (eval/search.yml)
 eval: install
 	$(BIN)/python -m pipelines.matching.evaluate
+	$(BIN)/python -m eval.search
 
 ## Benchmarks (figures are written into docs/PERFORMANCE.md by hand, with date and machine)
 bench: install

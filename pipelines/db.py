@@ -8,9 +8,9 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from technoveille.core.db import DOCUMENT_COLUMNS, get_state, now_iso, set_state
-from technoveille.core.fold import fold_for_index
 from technoveille.core import places
+from technoveille.core.db import (DOCUMENT_COLUMNS, get_state, now_iso, set_state,
+                                   write_fts)
 from technoveille.core.places import locate
 
 
@@ -91,9 +91,7 @@ def index_fts(db: sqlite_utils.Database, document_id: str) -> None:
                      [document_id]).fetchone()
     if row is None:
         return
-    db.execute("delete from documents_fts where rowid = ?", [row[0]])
-    db.execute("insert into documents_fts (rowid, title, text) values (?, ?, ?)",
-               [row[0], fold_for_index(row[1]), fold_for_index(row[2])])
+    write_fts(db, row[0], row[1], row[2])
 
 
 def upsert_document(db: sqlite_utils.Database, doc: dict) -> str:

@@ -7,11 +7,14 @@ import os
 import sqlite3
 from pathlib import Path
 
+from technoveille.core.db import connect
+
 
 def publish(source: Path, target: Path) -> dict:
     source, target = Path(source), Path(target)
     if not source.exists():
         raise FileNotFoundError(f"base introuvable : {source}")
+    connect(source).close()  # schema up to date first (e.g. the FTS stems columns)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     if tmp.exists():

@@ -9,11 +9,17 @@ store pipeline applies a spider's StateUpdate items with it."""
 from __future__ import annotations
 
 import json
+import logging
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+from technoveille.core.search import FTS_COLUMNS, index_values
+
+logger = logging.getLogger(__name__)
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -92,9 +98,52 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if "state" not in db.table_names():
         db["state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
     if "documents_fts" not in db.table_names():
-        db.execute(
-            "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, "
-            f"tokenize = '{FTS_TOKENIZE}')")
+        if db.execute("select 1 from documents limit 1").fetchone():
+            rebuild_fts(db)  # documents without their index
+        else:
+            _create_fts(db)
+    elif [c.name for c in db["documents_fts"].columns] != list(FTS_COLUMNS):
+        rebuild_fts(db)  # a database made before the stems columns
+
+
+# ---------------------------------------------------------------- full-text index
+
+def _create_fts(db: sqlite_utils.Database) -> None:
+    db.execute(f"CREATE VIRTUAL TABLE documents_fts USING fts5({', '.join(FTS_COLUMNS)}, "
+               f"tokenize = '{FTS_TOKENIZE}')")
+
+
+def write_fts(db: sqlite_utils.Database, rowid: int, title: str | None,
+              text: str | None) -> None:
+    """(Re)write the FTS row of one document: text, title and their stems (core.search)."""
+    db.execute("delete from documents_fts where rowid = ?", [rowid])
+    db.execute(f"insert into documents_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+               "values (?, ?, ?, ?, ?)", [rowid, *index_values(title, text)])
+
+
+def rebuild_fts(db: sqlite_utils.Database, every: int = 2000) -> int:
+    """Drop and rebuild documents_fts from the documents (one transaction), logging progress."""
+    total = db.execute("select count(*) from documents").fetchone()[0]
+    logger.warning("rebuilding the full-text index (stems) for %d documents", total)
+    started, done = time.monotonic(), 0
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")  # all or nothing: a killed rebuild leaves the old index
+    try:
+        conn.execute("DROP TABLE IF EXISTS documents_fts")
+        _create_fts(db)
+        for rowid, title, text in conn.execute("select rowid, title, text from documents"):
+            write_fts(db, rowid, title, text)
+            done += 1
+            if done % every == 0:
+                logger.warning("full-text index: %d / %d documents (%.0f s)", done, total,
+                               time.monotonic() - started)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+    logger.warning("full-text index rebuilt: %d documents in %.1f s", done,
+                   time.monotonic() - started)
+    return done
 
 
 # ---------------------------------------------------------------- state
