@@ -57,7 +57,7 @@ async def test_singular_and_plural_both_ways(ds, drone_docs):
     assert {r["document"] for r in await search(ds, "drones")} == drone_docs
     singular = {r["document"] for r in await search(ds, "caméra")}
     plural = [r["document"] for r in await search(ds, "caméras")]
-    assert singular == set(plural) and len(plural) == 14
+    assert singular == set(plural) and len(plural) == len(set(plural)) >= 14  # each once
     # « caméras » typed: the notice that only says « caméra » (singular) comes last
     assert plural[-1] == "boamp:26-120015"
     assert {r["document"] for r in await search(ds, "aéronef")} == {
