@@ -12,7 +12,7 @@ from .pages import DATA, replay_council
 def test_scdl_csv_rows_and_a_bad_date_row(monkeypatch):
     council = replay_council(monkeypatch, "fontclair-ville")
     found = feed.read((DATA / "fontclair.csv").read_bytes(), council)
-    assert [r.delib_id for r in found.rows] == ["2026_014", "2026_015", "2025_102", "2025_099"]
+    assert [r.delib_id for r in found.rows] == ["2026_014", "2026_015", "2026_016", "2025_102", "2025_099"]
     assert [(p.reason, p.record_id, p.health) for p in found.problems] == [
         ("scdl-bad-date", "fontclair-ville:2025_098", False)]
 
@@ -32,7 +32,7 @@ def test_html_page_unreadable_and_empty_feeds(monkeypatch):
 def test_dataset_resource_bad_rows_under_the_council_id(monkeypatch):
     council = replay_council(monkeypatch, "fontclair-ville")
     found = feed.read((DATA / "fontclair.csv").read_bytes(), council, resource=True)
-    assert len(found.rows) == 4
+    assert len(found.rows) == 5
     assert [(p.reason, p.record_id) for p in found.problems] == [("scdl-bad-date", "fontclair-ville")]
     assert feed.read(b"DELIB_ID;DELIB_DATE;DELIB_OBJET\n", council, resource=True).problems == []
 
