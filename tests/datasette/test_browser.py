@@ -21,12 +21,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def site(published):
+def serve(env):
+    """`technoveille serve` on a free port with `env`; yields its base URL, then stops it."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "technoveille", "serve", "--port", str(port)],
-                            env=published["env"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -40,6 +39,11 @@ def site(published):
     yield base
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(published):
+    yield from serve(published["env"])
 
 
 def chromium():

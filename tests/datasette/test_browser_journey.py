@@ -6,9 +6,6 @@ printed at the end of the run). And the hostile document renders inert: no dialo
 Steps whose page another part of issue #10 builds (dossiers, charts, feed filters) run when
 the page exists; until then the test ends with a skip that names them."""
 import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -16,31 +13,14 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from playwright import sync_api  # the test extra pins it; `make chromium` installs the browser
 
-from tests.conftest import ROOT
 from tests.datasette.conftest import SHOTS
-from tests.datasette.test_browser import CHROMIUM_FLAGS, chromium, free_port
+from tests.datasette.test_browser import CHROMIUM_FLAGS, chromium, serve
 HOSTILE = "council:fontclair-ville:2026_016"
 
 
 @pytest.fixture(scope="module")
 def demo_site(demo_published):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "technoveille", "serve", "--port", str(port)],
-                            env=demo_published["env"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise AssertionError(proc.stdout.read().decode()[-3000:])
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from serve(demo_published["env"])
 
 
 @pytest.fixture(scope="module")
