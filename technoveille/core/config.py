@@ -21,6 +21,8 @@ DEFAULTS: dict[str, str] = {
     "TECHNOVEILLE_SOURCES": "",          # comma list for `crawl all` / update / demo; empty: all
     "TECHNOVEILLE_LOG_LEVEL": "INFO",
     "TECHNOVEILLE_REPLAY_PORT": "0",     # demo replay server; 0: a free port
+    # the site's public address (absolute links in the Atom feeds); empty: the request's own
+    "TECHNOVEILLE_SITE_URL": "",
     # politeness and retries (every spider)
     "TECHNOVEILLE_CONTACT_URL": "https://github.com/technoveille/technoveille",
     "TECHNOVEILLE_START_DELAY": "1.0",

@@ -44,22 +44,39 @@ def snapshot(published):
     conn.close()
 
 
+def crawl_demo(env, spider_args, sources=None):
+    """Every enabled spider (or `sources`) against the replay server with its demo arguments
+    (as `make demo`), then `technoveille publish`."""
+    from technoveille.commands.crawl import enabled_sources
+
+    for name in sources or enabled_sources():
+        argv = ["crawl", name]
+        for key, value in spider_args.get(name, {}).items():
+            argv += ["-a", f"{key}={value}"]
+        run_cli(argv, env)
+    run_cli(["publish"], env)
+
+
 @pytest.fixture(scope="session")
-def demo_published(tmp_path_factory):
-    """What `make demo` publishes: every source of the replay corpus crawled the demo's way
-    (`technoveille demo --no-serve`, its own replay server on a free port), then published."""
-    tmp = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOAMP_", "JORF_", "PISTE_",
-                                                                    "COUNCILS_", "DATAGOUV_"))}
+def demo_published(tmp_path_factory, replay_server):
+    """The whole demo corpus (BOAMP, JORF, councils) crawled and published, for the pages
+    that need documents of several sources (feeds per commune, charts per source, the map)."""
+    from scrapers.replay.server import demo_setup
+
+    tmp = tmp_path_factory.mktemp("demo-site")
+    env = dict(os.environ)
+    replay_env, spider_args = demo_setup(replay_server)
+    env.update(replay_env)
     env.update({
         "TECHNOVEILLE_DB": str(tmp / "tv.db"),
         "TECHNOVEILLE_PUBLIC_DB": str(tmp / "public" / "technoveille.db"),
         "TECHNOVEILLE_ARCHIVE": str(tmp / "archive"),
-        "TECHNOVEILLE_REPLAY_PORT": "0",
+        "TECHNOVEILLE_START_DELAY": "0", "TECHNOVEILLE_RETRY_BACKOFF": "0.2",
         "PYTHONPATH": str(ROOT),
     })
-    run_cli(["demo", "--no-serve"], env, timeout=600)
-    return {"db": tmp / "public" / "technoveille.db", "archive": tmp / "archive", "env": env}
+    crawl_demo(env, spider_args)
+    return {"db": tmp / "public" / "technoveille.db", "private": tmp / "tv.db",
+            "archive": tmp / "archive", "env": env, "spider_args": spider_args}
 
 
 def site_datasette(db):
@@ -96,3 +113,17 @@ def demo_db(demo_published):
     conn.row_factory = sqlite3.Row
     yield conn
     conn.close()
+
+
+async def open_site(db, settings=None):
+    """Datasette over a published snapshot, configured as `technoveille serve` configures it."""
+    import yaml
+    from datasette.app import Datasette
+
+    inst = Datasette(immutables=[str(db)], metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
+                     plugins_dir=str(ROOT / "datasette" / "plugins"),
+                     template_dir=str(ROOT / "datasette" / "templates"),
+                     static_mounts=[("static", str(ROOT / "datasette" / "static"))],
+                     settings={"allow_download": False, "suggest_facets": False, **(settings or {})})
+    await inst.invoke_startup()
+    return inst

@@ -90,3 +90,18 @@ def test_document_page_in_chromium(site, tmp_path, snapshot):
     import html
     assert title in html.unescape(dom)
     assert "<mark>" in dom and "Texte intégral" in html.unescape(dom)
+
+
+def test_charts_page_in_chromium(site, tmp_path, snapshot):
+    """Chromium parses the inline SVG: 101 linked tiles in the SVG namespace, titled bars."""
+    import lxml.html
+
+    dom = lxml.html.fromstring(dump_dom(site + "/graphiques", tmp_path))
+    tiles = dom.xpath("//svg[contains(@class, 'tile-map')]/a[@href]")
+    assert len(tiles) == 101
+    n = snapshot.execute("select count(*) from documents where flagged = 1 and departement = '06'"
+                         ).fetchone()[0]
+    tile = [t for t in tiles if t.get("data-departement") == "06"][0]
+    assert tile.findtext("title") == f"Alpes-Maritimes (06) : {n} document{'s' if n > 1 else ''} " \
+                                     f"signalé{'s' if n > 1 else ''}"
+    assert dom.xpath("//svg[contains(@class, 'bars')]/rect[@data-n]/title")
