@@ -2,7 +2,6 @@
 with a title; the tables hold the same numbers; each tile links to its département's list,
 which holds that many documents; nothing is loaded from the network."""
 import re
-import sqlite3
 from collections import Counter
 
 import lxml.html
