@@ -23,6 +23,10 @@ def replay_server():
 
 @pytest.fixture
 def tv_env(tmp_path, replay_server):
+    return crawl_env(tmp_path, replay_server)
+
+
+def crawl_env(tmp_path, replay_server):
     """Environment for a subprocess crawl: fresh DB and archive, every base URL on the
     replay server, no politeness delays."""
     from scrapers.replay.server import demo_setup

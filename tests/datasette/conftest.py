@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, crawl_env, run_cli
 
 # screenshots of the browser tests (printed at the end of the run)
 SHOTS = Path(os.environ.get("TECHNOVEILLE_TEST_OUTPUT", ROOT / "test-output")) / "browser"
@@ -17,20 +17,18 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"browser screenshots: {SHOTS}")
 
 
+def site_env(tmp, replay_server):
+    """The crawl environment of tests/conftest.py, publishing to public/technoveille.db."""
+    env = crawl_env(tmp, replay_server)
+    env["TECHNOVEILLE_PUBLIC_DB"] = str(tmp / "public" / "technoveille.db")
+    return env
+
+
 @pytest.fixture(scope="session")
 def published(tmp_path_factory, replay_server):
-    from scrapers.replay.server import demo_setup
 
     tmp = tmp_path_factory.mktemp("site")
-    env = dict(os.environ)
-    env.update(demo_setup(replay_server)[0])
-    env.update({
-        "TECHNOVEILLE_DB": str(tmp / "tv.db"),
-        "TECHNOVEILLE_PUBLIC_DB": str(tmp / "public" / "technoveille.db"),
-        "TECHNOVEILLE_ARCHIVE": str(tmp / "archive"),
-        "TECHNOVEILLE_START_DELAY": "0", "TECHNOVEILLE_RETRY_BACKOFF": "0.2",
-        "PYTHONPATH": str(ROOT),
-    })
+    env = site_env(tmp, replay_server)
     run_cli(["crawl", "boamp", "--since", "2026-11-02", "--until", "2026-11-05"], env)
     run_cli(["publish"], env)
     return {"db": tmp / "public" / "technoveille.db", "archive": tmp / "archive", "env": env}
@@ -64,16 +62,8 @@ def demo_published(tmp_path_factory, replay_server):
     from scrapers.replay.server import demo_setup
 
     tmp = tmp_path_factory.mktemp("demo-site")
-    env = dict(os.environ)
-    replay_env, spider_args = demo_setup(replay_server)
-    env.update(replay_env)
-    env.update({
-        "TECHNOVEILLE_DB": str(tmp / "tv.db"),
-        "TECHNOVEILLE_PUBLIC_DB": str(tmp / "public" / "technoveille.db"),
-        "TECHNOVEILLE_ARCHIVE": str(tmp / "archive"),
-        "TECHNOVEILLE_START_DELAY": "0", "TECHNOVEILLE_RETRY_BACKOFF": "0.2",
-        "PYTHONPATH": str(ROOT),
-    })
+    env = site_env(tmp, replay_server)
+    spider_args = demo_setup(replay_server)[1]
     crawl_demo(env, spider_args)
     return {"db": tmp / "public" / "technoveille.db", "private": tmp / "tv.db",
             "archive": tmp / "archive", "env": env, "spider_args": spider_args}

@@ -3,14 +3,13 @@ each filter are the flagged documents SQL says, ids and dates survive a re-crawl
 update, links go to our document pages, bad filters give a valid feed and never a 500."""
 import json
 import shutil
-import sqlite3
 from datetime import datetime
 from urllib.parse import urlencode
 
 import pytest
 from defusedxml import ElementTree
 
-from tests.conftest import run_cli
+from tests.conftest import dict_rows, run_cli
 from tests.datasette.conftest import crawl_demo, open_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -18,13 +17,7 @@ TAG = "tag:technoveille,2026:document/"
 EMPTY = "tag:technoveille,2026:flux-vide"
 
 
-def rows(db, sql, args=()):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, args)]
-    finally:
-        con.close()
+rows = dict_rows
 
 
 def themes_by_document(db):
