@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ("technoveille", "scrapers", "pipelines")
+PACKAGES = ("technoveille", "scrapers", "pipelines", "alerts")
 
 
 def lint(cwd: Path) -> subprocess.CompletedProcess:
@@ -30,7 +30,7 @@ def test_contracts_are_kept():
 
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory) -> Path:
-    """The three packages (code only) and pyproject.toml in a scratch folder."""
+    """The packages (code only) and pyproject.toml in a scratch folder."""
     dest = tmp_path_factory.mktemp("layers")
     for name in PACKAGES:
         shutil.copytree(ROOT / name, dest / name,
@@ -40,11 +40,14 @@ def copy(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("module, bad_import, contract", [
-    ("pipelines/store.py", "import scrapers.spiders.base", "scrapers and pipelines never import each other"),
-    ("scrapers/middlewares.py", "import pipelines.db", "scrapers and pipelines never import each other"),
+    ("pipelines/store.py", "import scrapers.spiders.base", "scrapers, pipelines and alerts never import each other"),
+    ("scrapers/middlewares.py", "import pipelines.db", "scrapers, pipelines and alerts never import each other"),
     ("technoveille/core/items.py", "import pipelines.db", "the core imports no other layer"),
     ("technoveille/core/config.py", "import technoveille.commands", "the core imports no other layer"),
-    ("scrapers/spiders/base.py", "import technoveille.cli", "sources and pipelines never import the CLI"),
+    ("scrapers/spiders/base.py", "import technoveille.cli", "sources, pipelines and alerts never import the CLI"),
+    ("alerts/__init__.py", "import pipelines.db", "scrapers, pipelines and alerts never import each other"),
+    ("alerts/__init__.py", "import technoveille.commands", "sources, pipelines and alerts never import the CLI"),
+    ("technoveille/core/fold.py", "import alerts", "the core imports no other layer"),
 ])
 def test_a_bad_import_breaks_its_contract(copy, module, bad_import, contract):
     path = copy / module
