@@ -43,6 +43,20 @@ DEFAULTS: dict[str, str] = {
     "PISTE_CLIENT_SECRET": "",
     "PISTE_DOWNLOAD_DELAY": "0.5",
     "DATAGOUV_API_URL": "https://www.data.gouv.fr/api/1",
+    # alerts (private data: never in a file the public Datasette opens)
+    "TECHNOVEILLE_PRIVATE_DB": "data/private.db",
+    "TECHNOVEILLE_ALERTS_URL": "http://127.0.0.1:8002",  # the subscription pages (alerts serve)
+    "SMTP_URL": "",                      # smtp://user:pass@host:587, smtps://…; empty: Maildir
+    "ALERTS_FROM": "technoveille <ne-pas-repondre@technoveille.invalid>",
+    "ALERTS_MAILDIR": "data/mail",       # where mails go without SMTP_URL
+    "ALERTS_SMTP_TIMEOUT": "30",
+    "ALERTS_OPERATOR_URL": "",           # Apprise URL(s) of the operators, comma separated
+    "ALERTS_PREVIEW_DAYS": "30",
+    "ALERTS_TOO_MANY_PER_DAY": "50",     # the preview warns above this many documents a day
+    "ALERTS_MAX_PER_MESSAGE": "100",     # documents listed in one digest (the rest: a link)
+    "ALERTS_HEALTH_FAILED_RUNS": "1",    # consecutive failed runs that open an incident
+    "ALERTS_HEALTH_ERROR_RATE": "0.2",   # an error rate above this (and 3× the usual) too
+    "ALERTS_RATE_LIMIT": "20",           # token pages a client may open per minute
 }
 
 
@@ -77,6 +91,10 @@ def archive_dir() -> Path:
 
 def keywords_path() -> Path:
     return Path(get("TECHNOVEILLE_KEYWORDS"))
+
+
+def private_db_path() -> Path:
+    return Path(get("TECHNOVEILLE_PRIVATE_DB"))
 
 
 def scrapy_settings() -> dict[str, object]:

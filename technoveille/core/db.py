@@ -64,7 +64,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     missing = {k: v for k, v in DOCUMENT_COLUMNS.items() if k not in db["documents"].columns_dict}
     for name, kind in missing.items():  # a database made before these columns existed
         db["documents"].add_column(name, kind)
-    for columns in (["departement"], ["commune"], ["siren"]):
+    for columns in (["departement"], ["commune"], ["siren"], ["first_seen"]):
         if columns not in [i.columns for i in db["documents"].indexes]:
             db["documents"].create_index(columns, if_not_exists=True)
     if "themes" not in db.table_names():

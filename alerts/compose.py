@@ -1,0 +1,234 @@
+"""The messages, in French: the confirmation mail and the digest (plain text + HTML), the
+chat/webhook text. Scraped text is escaped in the HTML (Jinja autoescape, core.highlight)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from alerts.criteria import FREQUENCIES
+from technoveille.core import config, sources
+from technoveille.core.highlight import MARK_CLOSE, MARK_OPEN, highlight_html
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SHORT_THEMES = {"drones": "drones", "biometrie": "biométrie", "video": "vidéo", "son": "son",
+                "predictif": "police prédictive", "fichiers": "fichiers",
+                "fournisseurs": "fournisseurs"}
+SECTIONS = {"new": "Nouveaux documents", "followup": "Suites de documents déjà envoyés",
+            "history": "Trouvé dans l'historique"}
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre"]
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _plaintext(value) -> str:
+    return str(value or "").replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                          autoescape=jinja2.select_autoescape(["html"]),
+                          keep_trailing_newline=True)
+_env.filters["highlight"] = highlight_html
+_env.filters["plaintext"] = _plaintext
+
+
+def date_fr(value) -> str:
+    match = _DATE.match(str(value or ""))
+    if not match:
+        return str(value or "")
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        return str(value)
+    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
+
+
+def site_url() -> str:
+    return (config.get("TECHNOVEILLE_SITE_URL") or "http://127.0.0.1:8001").rstrip("/")
+
+
+def alerts_url() -> str:
+    return (config.get("TECHNOVEILLE_ALERTS_URL") or "").rstrip("/")
+
+
+def document_link(doc_id: str) -> str:
+    return f"{site_url()}/document/{quote(doc_id, safe=':@!$&()*+,;=-._~')}"
+
+
+def manage_link(token: str) -> str:
+    return f"{alerts_url()}/gerer/{token}"
+
+
+def unsubscribe_link(token: str) -> str:
+    return f"{alerts_url()}/desabonner/{token}"
+
+
+def confirm_link(token: str) -> str:
+    return f"{alerts_url()}/confirmer/{token}"
+
+
+@dataclass
+class Item:
+    id: str
+    title: str
+    kind: str
+    authority: str | None
+    place: str | None
+    date: str | None
+    link: str
+    original: str | None
+    themes: str
+    theme_ids: list[str]
+    snippets: list[str]
+    section: str = "new"
+    follows: str | None = None
+    follows_title: str | None = None
+    follows_link: str | None = None
+    followups: list["Item"] = field(default_factory=list)
+
+
+def load_items(db, rows: list[tuple[str, str, str | None]], theme_labels: dict[str, str]
+               ) -> list[Item]:
+    """Items for (document_id, section, follows) rows, read from the attached public DB."""
+    items = []
+    for doc_id, section, follows in rows:
+        doc = db.execute("select id, title, doc_type, source, authority, place_name, "
+                         "place_code, published_on, url, themes, text from pub.documents "
+                         "where id = ?", [doc_id]).fetchone()
+        if doc is None:
+            continue
+        theme_ids = json.loads(doc[9] or "[]")
+        snippets = [r[0] for r in db.execute(
+            "select snippet from pub.hits where document_id = ? and negated = 0 and "
+            "snippet is not null group by snippet order by min(start) limit 2", [doc_id])]
+        if not snippets and doc[10]:
+            text = " ".join(doc[10].split())
+            snippets = [text[:280] + ("…" if len(text) > 280 else "")]
+        place = " ".join(p for p in (doc[5], f"({doc[6]})" if doc[6] else None) if p) or None
+        item = Item(doc[0], doc[1] or doc[0], doc[2] or sources.label(doc[3]), doc[4], place,
+                    date_fr(doc[7]) if doc[7] else None, document_link(doc[0]), doc[8],
+                    ", ".join(theme_labels.get(t, t) for t in theme_ids), theme_ids, snippets,
+                    section, follows)
+        if follows:
+            target = db.execute("select title from pub.documents where id = ?",
+                                [follows]).fetchone()
+            item.follows_title = (target[0] if target else None) or follows
+            item.follows_link = document_link(follows)
+        items.append(item)
+    return items
+
+
+def group(items: list[Item]) -> list[dict]:
+    """Sections in order; a follow-up whose original is in the same message goes under it."""
+    by_id = {i.id: i for i in items}
+    top = []
+    for item in items:
+        parent = by_id.get(item.follows) if item.follows else None
+        if parent is not None and parent is not item:
+            parent.followups.append(item)
+        else:
+            top.append(item)
+    out = []
+    for key, title in SECTIONS.items():
+        chosen = [i for i in top if (i.section if i.section in SECTIONS else "new") == key]
+        if chosen:
+            out.append({"key": key, "title": title, "entries": chosen})
+    return out
+
+
+def subject(items: list[Item]) -> str:
+    new = sum(1 for i in items if i.section != "history")
+    old = len(items) - new
+    themes = []
+    for item in items:
+        for theme in item.theme_ids:
+            short = SHORT_THEMES.get(theme, theme)
+            if short not in themes:
+                themes.append(short)
+    counts = []
+    if new:
+        counts.append(f"{new} nouveau document" if new == 1 else f"{new} nouveaux documents")
+    if old:
+        counts.append(f"{old} document trouvé dans l'historique" if old == 1
+                      else f"{old} documents trouvés dans l'historique")
+    text = "technoveille : " + " et ".join(counts)
+    if themes:
+        text += " — " + ", ".join(themes[:4])
+    return text
+
+
+def _message(to: str, subject_line: str, text: str, html: str, headers: dict) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = config.get("ALERTS_FROM")
+    msg["To"] = to
+    msg["Subject"] = subject_line
+    msg["Date"] = formatdate(localtime=False)
+    domain = (config.get("ALERTS_FROM") or "technoveille.invalid").rsplit("@", 1)[-1].strip("> ")
+    msg["Message-ID"] = make_msgid("technoveille", domain=domain or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    for key, value in headers.items():
+        msg[key] = value
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def digest(sub, items: list[Item], max_full: int) -> EmailMessage:
+    sections = group(items)
+    shown, more, count = [], [], 0
+    for section in sections:
+        kept = []
+        for item in section["entries"]:
+            (kept if count < max_full else more).append(item)
+            count += 1
+        if kept:
+            shown.append({**section, "entries": kept})
+    subject_line = subject(items)
+    total = len(items)
+    intro = (f"Bonjour, voici {'le document' if total == 1 else f'les {total} documents'} "
+             "que votre alerte technoveille a trouvé(s).")
+    context = {"sub": sub, "sections": shown, "more": more, "subject": subject_line,
+               "intro": intro, "frequency": FREQUENCIES.get(sub.frequency, sub.frequency),
+               "manage_url": manage_link(sub.token),
+               "unsubscribe_url": unsubscribe_link(sub.token)}
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_link(sub.token)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"technoveille alerte {sub.id} <alerte-{sub.id}.technoveille.invalid>",
+        "Precedence": "bulk",
+    }
+    return _message(sub.email, subject_line, _env.get_template("digest.txt").render(context),
+                    _env.get_template("digest.html").render(context), headers)
+
+
+def confirmation(sub, preview: int, preview_days: int) -> EmailMessage:
+    subject_line = "technoveille : confirmez votre alerte"
+    context = {"sub": sub, "subject": subject_line,
+               "frequency": FREQUENCIES.get(sub.frequency, sub.frequency),
+               "follow_ups": ("avec les suites (rectificatifs, attributions, annulations) des "
+                              "documents envoyés") if sub.follow_ups
+               else "nouveaux documents seulement",
+               "preview": preview, "preview_days": preview_days,
+               "confirm_url": confirm_link(sub.confirm_token or ""),
+               "manage_url": manage_link(sub.token)}
+    return _message(sub.email, subject_line,
+                    _env.get_template("confirmation.txt").render(context),
+                    _env.get_template("confirmation.html").render(context), {})
+
+
+def chat(items: list[Item], label: str) -> tuple[str, str]:
+    """(title, markdown body) of one chat / webhook notification."""
+    title = subject(items)
+    lines = [f"Alerte : {label}", ""]
+    for item in items[:50]:
+        mark = " (trouvé dans l'historique)" if item.section == "history" else ""
+        lines.append(f"- [{item.title}]({item.link}){mark} — {item.kind}"
+                     + (f" — {item.authority}" if item.authority else ""))
+    if len(items) > 50:
+        lines.append(f"- … et {len(items) - 50} autre(s)")
+    return title, "\n".join(lines)
