@@ -47,6 +47,19 @@ def crawl_env(tmp_path, replay_server):
     return env
 
 
+def crawl_demo(env, spider_args, sources=None):
+    """Every enabled spider (or `sources`) against the replay server with its demo arguments
+    (as `make demo`), then `technoveille publish`."""
+    from technoveille.commands.crawl import enabled_sources
+
+    for name in sources or enabled_sources():
+        argv = ["crawl", name]
+        for key, value in spider_args.get(name, {}).items():
+            argv += ["-a", f"{key}={value}"]
+        run_cli(argv, env)
+    run_cli(["publish"], env)
+
+
 def run_cli(args, env, timeout=300, check=True):
     proc = subprocess.run([sys.executable, "-m", "technoveille", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, crawl_env, run_cli
+from tests.conftest import ROOT, crawl_demo, crawl_env, run_cli
 
 # screenshots of the browser tests (printed at the end of the run)
 SHOTS = Path(os.environ.get("TECHNOVEILLE_TEST_OUTPUT", ROOT / "test-output")) / "browser"
@@ -40,19 +40,6 @@ def snapshot(published):
     conn.row_factory = sqlite3.Row
     yield conn
     conn.close()
-
-
-def crawl_demo(env, spider_args, sources=None):
-    """Every enabled spider (or `sources`) against the replay server with its demo arguments
-    (as `make demo`), then `technoveille publish`."""
-    from technoveille.commands.crawl import enabled_sources
-
-    for name in sources or enabled_sources():
-        argv = ["crawl", name]
-        for key, value in spider_args.get(name, {}).items():
-            argv += ["-a", f"{key}={value}"]
-        run_cli(argv, env)
-    run_cli(["publish"], env)
 
 
 @pytest.fixture(scope="session")

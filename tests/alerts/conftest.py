@@ -1,0 +1,82 @@
+"""Alerts are tested with real parts: the replay corpus crawled in a subprocess into a real
+SQLite file, a real SMTP server on loopback (aiosmtpd), a local HTTP receiver for Apprise."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from tests.alerts.smtp import SmtpSink
+from tests.alerts.webhook import Receiver
+from tests.conftest import crawl_demo, crawl_env, run_cli
+
+
+@pytest.fixture
+def smtp():
+    sink = SmtpSink()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def webhook():
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+def alerts_env(tmp, replay_server, smtp_url: str | None = None) -> dict:
+    env = crawl_env(tmp, replay_server)
+    env.update({"TECHNOVEILLE_PRIVATE_DB": str(tmp / "private.db"),
+                "ALERTS_MAILDIR": str(tmp / "mail"),
+                "TECHNOVEILLE_ALERTS_URL": "http://alertes.test",
+                "TECHNOVEILLE_SITE_URL": "http://site.test",
+                "ALERTS_OPERATOR_URL": ""})
+    env.pop("SMTP_URL", None)
+    if smtp_url:
+        env["SMTP_URL"] = smtp_url
+    return env
+
+
+@pytest.fixture(scope="session")
+def crawled_corpus(tmp_path_factory, replay_server):
+    """The whole replay corpus crawled once (working DB); tests copy it."""
+    from scrapers.replay.server import demo_setup
+
+    tmp = tmp_path_factory.mktemp("alerts-corpus")
+    env = alerts_env(tmp, replay_server)
+    crawl_demo(env, demo_setup(replay_server)[1])
+    con = sqlite3.connect(env["TECHNOVEILLE_DB"])
+    con.execute("pragma wal_checkpoint(truncate)")
+    con.close()
+    return tmp / "tv.db"
+
+
+@pytest.fixture
+def corpus_env(tmp_path, replay_server, crawled_corpus, smtp):
+    """A copy of the crawled corpus, a fresh private DB, SMTP on loopback."""
+    env = alerts_env(tmp_path, replay_server, smtp.url)
+    shutil.copy(crawled_corpus, env["TECHNOVEILLE_DB"])
+    return env
+
+
+def alerts(env, *args, check=True):
+    return run_cli(["alerts", *args], env, check=check)
+
+
+def private_rows(env, sql, args=()):
+    con = sqlite3.connect(env["TECHNOVEILLE_PRIVATE_DB"])
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(sql, args)]
+    finally:
+        con.close()
+
+
+def backdate(env, subscription_id: int, since: str = "2000-01-01T00:00:00+00:00"):
+    """Move a subscription's cursor back, as if it had been confirmed before the crawl."""
+    con = sqlite3.connect(env["TECHNOVEILLE_PRIVATE_DB"])
+    con.execute("update subscriptions set since = ? where id = ?", [since, subscription_id])
+    con.commit()
+    con.close()

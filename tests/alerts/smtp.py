@@ -1,0 +1,78 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives and can be told to
+fail the way real servers do: refuse connections (stopped), answer 4xx or 5xx to DATA, drop
+the connection in the middle of DATA, or answer slowly."""
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Handler:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.mode = "ok"          # ok | tempfail | reject | drop | slow
+        self.fail_next = 0        # fail only the next N messages (then "ok")
+        self.delay = 0.0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        mode = self.mode
+        if self.fail_next:
+            self.fail_next -= 1
+        elif mode != "slow":
+            mode = "ok"
+        if mode == "slow" or self.delay:
+            await asyncio.sleep(self.delay or 2.0)
+        if mode == "tempfail":
+            return "451 4.3.0 Essayez plus tard"
+        if mode == "reject":
+            return "554 5.7.1 Message refusé"
+        if mode == "drop":
+            session.transport.close()  # connection cut before the reply
+            return "421 closing"
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(msg)
+        return "250 OK"
+
+
+class SmtpSink:
+    def __init__(self):
+        self.handler = Handler()
+        self.port = free_port()
+        self.controller: Controller | None = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+    def start(self):
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def fail(self, mode: str, times: int = 10**6):
+        self.handler.mode, self.handler.fail_next = mode, times
+
+    def heal(self):
+        self.handler.mode, self.handler.fail_next, self.handler.delay = "ok", 0, 0.0
