@@ -2,6 +2,7 @@
 chat/webhook text. Scraped text is escaped in the HTML (Jinja autoescape, core.highlight)."""
 from __future__ import annotations
 
+import email.policy
 import json
 import re
 from dataclasses import dataclass, field
@@ -162,8 +163,12 @@ def subject(items: list[Item]) -> str:
     return text
 
 
+# headers unfolded up to RFC 5322's hard limit: List-Unsubscribe stays on one line
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
 def _message(to: str, subject_line: str, text: str, html: str, headers: dict) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = config.get("ALERTS_FROM")
     msg["To"] = to
     msg["Subject"] = subject_line

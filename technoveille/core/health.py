@@ -8,7 +8,7 @@ Three problems, each with a French explanation:
 * `empty` — the last run collected nothing on a day the source normally has documents (most
   earlier runs on the same weekday found some; without enough of those, most of the last 7);
 * `errors` — the last run's error rate (errors / requests) is above ALERTS_HEALTH_ERROR_RATE
-  and three times its usual rate."""
+  and three times its usual rate (once the source has three earlier runs to compare with)."""
 from __future__ import annotations
 
 import sqlite3
@@ -130,7 +130,7 @@ def assess(conn: sqlite3.Connection, schema: str = "") -> list[SourceHealth]:
             health.problems.append(Problem(
                 "empty", "aucun document à la dernière collecte, alors que cette source en "
                          "donne d'habitude ce jour-là"))
-        if not failed(last) and (last.get("requests") or 0) >= 5:
+        if not failed(last) and (last.get("requests") or 0) >= 5 and len(earlier) >= 3:
             usual = statistics.median([_rate(r) for r in earlier]) if earlier else 0.0
             rate = _rate(last)
             if rate > threshold and rate > 3 * usual:

@@ -25,8 +25,16 @@ class Handler:
         self.fail_next = 0        # fail only the next N messages (then "ok")
         self.delay = 0.0
         self.lock = threading.Lock()
+        self.seen = 0
+        self.hold_at = 0          # the N-th message waits for `release` before its reply
+        self.holding = threading.Event()
+        self.release = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
+        self.seen += 1
+        if self.hold_at and self.seen == self.hold_at:
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 120)
         mode = self.mode
         if self.fail_next:
             self.fail_next -= 1
