@@ -157,7 +157,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    """256 random bits, URL-safe; never starting with « - » (a CLI would read an option)."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def log_send(db: sqlite_utils.Database, kind: str, status: str, *, subscription_id=None,

@@ -161,12 +161,19 @@ def queue_follow_ups(db: sqlite_utils.Database, now: str) -> int:
         total += max(cur.rowcount, 0)
         if cur.rowcount <= 0:
             break
-    # a follow-up queued as an ordinary new document is still shown with what it follows
-    db.execute("""update deliveries set follows = (
-            select l.target_id from pub.links l join deliveries dv on dv.document_id = l.target_id
-            and dv.subscription_id = deliveries.subscription_id
-            where l.document_id = deliveries.document_id limit 1)
-        where status = 'pending' and follows is null and exists (
+    # a follow-up queued as an ordinary new document is still shown with what it follows:
+    # under it when both go in the same message, among the « suites » when it was sent before
+    db.execute("""update deliveries set
+            follows = (select l.target_id from pub.links l join deliveries dv
+                       on dv.document_id = l.target_id
+                       and dv.subscription_id = deliveries.subscription_id
+                       where l.document_id = deliveries.document_id
+                       order by dv.status = 'sent' desc limit 1),
+            section = case when exists (
+                select 1 from pub.links l join deliveries dv on dv.document_id = l.target_id
+                and dv.subscription_id = deliveries.subscription_id and dv.status = 'sent'
+                where l.document_id = deliveries.document_id) then 'followup' else section end
+        where status = 'pending' and section = 'new' and exists (
             select 1 from pub.links l join deliveries dv on dv.document_id = l.target_id
             and dv.subscription_id = deliveries.subscription_id
             where l.document_id = deliveries.document_id)""")
