@@ -116,8 +116,8 @@ def check_email(value: str) -> str:
     email = (value or "").strip()
     if len(email) > 254 or not EMAIL.match(email) or ".." in email:
         raise AlertInputError(f"adresse électronique invalide : {value!r}", "email")
-    local, _, domain = email.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    # one subscriber per mailbox: providers treat the local part case-insensitively
+    return email.lower()
 
 
 def check_frequency(value: str | None) -> str:

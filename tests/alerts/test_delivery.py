@@ -42,11 +42,11 @@ def test_subscribe_confirm_crawl_send(tmp_path, replay_server, smtp):
     crawl_demo(env, demo_setup(replay_server)[1], sources=["jorf"])  # something crawled before
     out = alerts(env, "subscribe", "Militante@Example.ORG", "--theme", "drones",
                  "--frequency", "immediate").stdout
-    assert re.search(r"abonnement 1 : Militante@example\.org — Drones", out), out
+    assert re.search(r"abonnement 1 : militante@example\.org — Drones", out), out
     assert re.search(r"sur les 30 derniers jours, il aurait envoyé [1-9]\d* document", out), out
     [confirmation] = smtp.messages
     assert confirmation["Subject"] == "technoveille : confirmez votre alerte"
-    assert confirmation["To"] == "Militante@example.org"
+    assert confirmation["To"] == "militante@example.org"
     text = body(confirmation)
     assert "Drones et caméras aéroportées" in text and "Fréquence : dès qu'un document arrive" in text
     token = re.search(r"http://alertes\.test/confirmer/([\w-]+)", text).group(1)
