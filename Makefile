@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml requirements.lock
 lock: install
 	$(BIN)/pip freeze --exclude-editable | grep -v '^technoveille' > requirements.lock
 
-## Offline demonstration: replay server, every spider, publish, Datasette on :8001
+## Offline demonstration from an empty data/demo/: replay server, a sample subscriber, every
+## spider, publish, the alert digest in data/demo/mail/new/, Datasette on :8001 and the
+## subscription pages on :8002
 demo: install
+	rm -rf data/demo
 	$(BIN)/technoveille demo
 
 ## The same against the live sources

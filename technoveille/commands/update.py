@@ -1,7 +1,9 @@
 """`technoveille update`: the daily job (cron). Re-match when keywords.yml changed, crawl
-every enabled source, publish."""
+every enabled source, publish, send the alerts that are due, check the sources' health
+(operators are told of a broken source)."""
 from __future__ import annotations
 
+import argparse
 import fcntl
 import sys
 
@@ -10,12 +12,13 @@ from technoveille.vocabulary import load_or_explain
 from pipelines.publish import publish
 from pipelines.rematch import needs_rematch, rematch
 from technoveille.core import config
-from technoveille.commands import crawl, rematch as rematch_cmd
+from technoveille.commands import alerts as alerts_cmd, crawl, rematch as rematch_cmd
 
 
 def register(sub):
     p = sub.add_parser("update", help="tâche quotidienne : collecter, réappliquer, publier")
     p.add_argument("--no-publish", action="store_true")
+    p.add_argument("--no-alerts", action="store_true", help="ne pas envoyer les alertes")
     p.set_defaults(func=run)
 
 
@@ -46,4 +49,9 @@ def _update(args) -> int:
     if not args.no_publish:
         counts = publish(config.db_path(), config.public_db_path())
         print(f"publié : {counts}")
-    return 1 if failed else 0
+    alert_status = 0
+    if not args.no_alerts:
+        print("alertes :", flush=True)
+        alert_status = alerts_cmd.send(argparse.Namespace(dry_run=False))
+        alerts_cmd.health(argparse.Namespace())  # its exit code: the crawl's already says it
+    return 1 if failed or alert_status else 0
