@@ -111,6 +111,36 @@ async def test_source_health_query(ds):
     assert boamp["documents_en_base"] > 100 and boamp["resultat"] == "finished"
 
 
+async def test_source_state_says_what_the_operators_hear(published, tmp_path):
+    """The état des sources page and `alerts health` share technoveille.core.health: a source
+    whose last run reached nobody is « en échec », with the reason."""
+    import shutil
+    import sqlite3
+
+    from tests.datasette.conftest import open_site
+
+    db = tmp_path / "technoveille.db"
+    shutil.copy(published["db"], db)
+    con = sqlite3.connect(db)
+    con.execute("insert into crawl_runs (source, args, started_at, finished_at, finish_reason, "
+                "documents_seen, errors, requests, responses) values ('boamp', '{}', "
+                "'2026-12-07T06:00:00+00:00', '2026-12-07T06:01:00+00:00', 'finished', 0, 9, "
+                "9, 0)")
+    con.commit()
+    con.close()
+    site = await open_site(db)
+    rows = (await site.client.get("/technoveille/etat_des_sources.json?_shape=array")).json()
+    boamp = [row for row in rows if row["source"] == "boamp"][0]
+    assert boamp["etat"] == "en échec"
+    assert "la dernière collecte a échoué : aucune réponse (9 requêtes, 9 erreurs)" in \
+        boamp["probleme"]
+    page = (await site.client.get("/technoveille/etat_des_sources")).text
+    assert "en échec" in page and "aucune réponse" in page
+    healthy = await open_site(published["db"])
+    rows = (await healthy.client.get("/technoveille/etat_des_sources.json?_shape=array")).json()
+    assert {row["etat"] for row in rows} == {"normal"} and {row["probleme"] for row in rows} == {None}
+
+
 async def test_crawl_errors_are_published(ds):
     r = await ds.client.get("/technoveille/crawl_errors.json?_shape=array")
     reasons = {row["reason"] for row in r.json()}
