@@ -93,32 +93,54 @@ class Item:
     followups: list["Item"] = field(default_factory=list)
 
 
-def load_items(db, rows: list[tuple[str, str, str | None]], theme_labels: dict[str, str]
-               ) -> list[Item]:
-    """Items for (document_id, section, follows) rows, read from the attached public DB."""
+def _base(db, doc_ids: list[str], theme_labels: dict[str, str], cache: dict) -> None:
+    """Read the documents not yet in `cache` (two queries for all of them)."""
+    missing = [d for d in dict.fromkeys(doc_ids) if d not in cache]
+    for start in range(0, len(missing), 500):
+        chunk = missing[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        snippets: dict[str, list[str]] = {}
+        for doc_id, snippet in db.execute(
+                "select document_id, snippet from (select document_id, snippet, min(start) as s "
+                f"from pub.hits where document_id in ({marks}) and negated = 0 and snippet is "
+                "not null group by document_id, snippet) order by document_id, s", chunk):
+            if len(snippets.setdefault(doc_id, [])) < 2:
+                snippets[doc_id].append(snippet)
+        for doc in db.execute(
+                "select id, title, doc_type, source, authority, place_name, place_code, "
+                f"published_on, url, themes, substr(text, 1, 600) from pub.documents "
+                f"where id in ({marks})", chunk):
+            theme_ids = json.loads(doc[9] or "[]")
+            found = snippets.get(doc[0])
+            if not found and doc[10]:
+                text = " ".join(doc[10].split())
+                found = [text[:280] + ("…" if len(text) > 280 else "")]
+            place = " ".join(p for p in (doc[5], f"({doc[6]})" if doc[6] else None) if p) or None
+            cache[doc[0]] = dict(
+                id=doc[0], title=doc[1] or doc[0], kind=doc[2] or sources.label(doc[3]),
+                authority=doc[4], place=place, date=date_fr(doc[7]) if doc[7] else None,
+                link=document_link(doc[0]), original=doc[8],
+                themes=", ".join(theme_labels.get(t, t) for t in theme_ids),
+                theme_ids=theme_ids, snippets=found or [])
+
+
+def load_items(db, rows: list[tuple[str, str, str | None]], theme_labels: dict[str, str],
+               cache: dict | None = None) -> list[Item]:
+    """Items for (document_id, section, follows) rows, read from the attached public DB;
+    `cache` keeps what was read for the next message of the same run."""
+    cache = {} if cache is None else cache
+    _base(db, [r[0] for r in rows] + [r[2] for r in rows if r[2]], theme_labels, cache)
     items = []
     for doc_id, section, follows in rows:
-        doc = db.execute("select id, title, doc_type, source, authority, place_name, "
-                         "place_code, published_on, url, themes, text from pub.documents "
-                         "where id = ?", [doc_id]).fetchone()
-        if doc is None:
+        base = cache.get(doc_id)
+        if base is None:
             continue
-        theme_ids = json.loads(doc[9] or "[]")
-        snippets = [r[0] for r in db.execute(
-            "select snippet from pub.hits where document_id = ? and negated = 0 and "
-            "snippet is not null group by snippet order by min(start) limit 2", [doc_id])]
-        if not snippets and doc[10]:
-            text = " ".join(doc[10].split())
-            snippets = [text[:280] + ("…" if len(text) > 280 else "")]
-        place = " ".join(p for p in (doc[5], f"({doc[6]})" if doc[6] else None) if p) or None
-        item = Item(doc[0], doc[1] or doc[0], doc[2] or sources.label(doc[3]), doc[4], place,
-                    date_fr(doc[7]) if doc[7] else None, document_link(doc[0]), doc[8],
-                    ", ".join(theme_labels.get(t, t) for t in theme_ids), theme_ids, snippets,
-                    section, follows)
+        item = Item(**base, section=section, follows=follows)
+        item.theme_ids = list(base["theme_ids"])
+        item.snippets = list(base["snippets"])
         if follows:
-            target = db.execute("select title from pub.documents where id = ?",
-                                [follows]).fetchone()
-            item.follows_title = (target[0] if target else None) or follows
+            target = cache.get(follows)
+            item.follows_title = (target or {}).get("title") or follows
             item.follows_link = document_link(follows)
         items.append(item)
     return items

@@ -121,6 +121,9 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA busy_timeout = 30000")
     db.execute("PRAGMA journal_mode = WAL")
+    # WAL + NORMAL: a commit survives a killed process (the crash the delivery semantics
+    # are about); after a power cut the last commits may be lost, i.e. their messages resent
+    db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     conn.executescript(SCHEMA)
     with contextlib.suppress(OSError):

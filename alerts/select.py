@@ -86,7 +86,8 @@ def build_batch(db: sqlite_utils.Database, floor: str, with_fts: bool) -> int:
            or d.id in (select document_id from flag_snapshot where appeared_at > :floor)""",
                {"floor": floor})
     db.execute("create unique index temp.batch_rid on batch(rid)")
-    db.execute("create index temp.batch_first_seen on batch(first_seen)")
+    for column in ("first_seen", "source", "departement", "commune", "siren"):
+        db.execute(f"create index temp.batch_{column} on batch({column})")
     db.execute("""create temp table batch_themes as
         select b.rid, j.value as theme from temp.batch b join pub.documents d on d.rowid = b.rid,
             json_each(coalesce(d.themes, '[]')) j
@@ -102,12 +103,26 @@ def build_batch(db: sqlite_utils.Database, floor: str, with_fts: bool) -> int:
     if with_fts:
         db.execute(f"create virtual table temp.batch_fts using fts5({', '.join(FTS_COLUMNS)}, "
                    f"tokenize = '{FTS_TOKENIZE}')")
-        rows = db.execute("select b.rid, d.title, d.text from temp.batch b "
-                          "join pub.documents d on d.rowid = b.rid")
-        db.conn.executemany(
-            f"insert into temp.batch_fts (rowid, {', '.join(FTS_COLUMNS)}) values (?, ?, ?, ?, ?)",
-            ((rid, *index_values(title, text)) for rid, title, text in rows))
+        _fill_batch_fts(db)
     return size
+
+
+def _fill_batch_fts(db: sqlite_utils.Database) -> None:
+    """The batch's rows of the public index, copied when the public FTS table keeps its
+    columns, else computed again from the documents (core.search.index_values)."""
+    columns = ", ".join(FTS_COLUMNS)
+    cur = db.execute(f"insert into temp.batch_fts (rowid, {columns}) select f.rowid, "
+                     + ", ".join(f"f.{c}" for c in FTS_COLUMNS)
+                     + " from pub.documents_fts f where f.rowid in (select rid from temp.batch)"
+                     " and f.stems is not null")
+    copied = max(cur.rowcount, 0)
+    if copied == db.execute("select count(*) from temp.batch").fetchone()[0]:
+        return
+    rows = db.execute("select b.rid, d.title, d.text from temp.batch b join pub.documents d "
+                      "on d.rowid = b.rid where b.rid not in (select rowid from temp.batch_fts)")
+    db.conn.executemany(
+        f"insert into temp.batch_fts (rowid, {columns}) values (?, ?, ?, ?, ?)",
+        ((rid, *index_values(title, text)) for rid, title, text in rows))
 
 
 def _batch_where(criteria: Criteria, params: dict) -> str:

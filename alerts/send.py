@@ -96,6 +96,7 @@ def run(db: sqlite_utils.Database, dry_run: bool = False) -> SendReport:
     labels = _theme_labels(db)
     transport = mail_transport()
     max_full = config.get_int("ALERTS_MAX_PER_MESSAGE")
+    cache: dict = {}   # documents read once per run, whatever the number of digests
     try:
         _retry_confirmations(db, report, transport)
         for sub_id, frequency, last_sent, since in db.execute(
@@ -110,7 +111,7 @@ def run(db: sqlite_utils.Database, dry_run: bool = False) -> SendReport:
                               "where subscription_id = ? and status = 'pending' "
                               "order by case section when 'new' then 0 when 'followup' then 1 "
                               "else 2 end, id", [sub_id]).fetchall()
-            items = compose.load_items(db, [(r[1], r[2], r[3]) for r in rows], labels)
+            items = compose.load_items(db, [(r[1], r[2], r[3]) for r in rows], labels, cache)
             if not items:  # documents gone from the public database
                 continue
             msg = compose.digest(sub, items, max_full)

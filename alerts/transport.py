@@ -55,7 +55,7 @@ class MaildirTransport:
             box = mailbox.Maildir(str(self.path), create=True)
             for sub in ("tmp", "new", "cur"):  # a folder made by hand, without its parts
                 (self.path / sub).mkdir(exist_ok=True)
-            box.add(mailbox.MaildirMessage(message))
+            box.add(message.as_bytes())
         except OSError as exc:
             raise TransportError(f"boîte locale {self.path} inutilisable ({exc.strerror})") \
                 from None
