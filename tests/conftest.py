@@ -60,6 +60,27 @@ def crawl_demo(env, spider_args, sources=None):
     run_cli(["publish"], env)
 
 
+def site_env(tmp, replay_server):
+    """The crawl environment of tests/conftest.py, publishing to public/technoveille.db."""
+    env = crawl_env(tmp, replay_server)
+    env["TECHNOVEILLE_PUBLIC_DB"] = str(tmp / "public" / "technoveille.db")
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_published(tmp_path_factory, replay_server):
+    """The whole demo corpus (BOAMP, JORF, councils) crawled and published, for the pages
+    that need documents of several sources (feeds per commune, charts per source, the map)."""
+    from scrapers.replay.server import demo_setup
+
+    tmp = tmp_path_factory.mktemp("demo-site")
+    env = site_env(tmp, replay_server)
+    spider_args = demo_setup(replay_server)[1]
+    crawl_demo(env, spider_args)
+    return {"db": tmp / "public" / "technoveille.db", "working": tmp / "tv.db",
+            "archive": tmp / "archive", "env": env, "spider_args": spider_args}
+
+
 def run_cli(args, env, timeout=300, check=True):
     proc = subprocess.run([sys.executable, "-m", "technoveille", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)

@@ -2,14 +2,13 @@
 SQLite file, a real SMTP server on loopback (aiosmtpd), a local HTTP receiver for Apprise."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
 
 from tests.alerts.smtp import SmtpSink
 from tests.alerts.webhook import Receiver
-from tests.conftest import crawl_demo, crawl_env, run_cli
+from tests.conftest import crawl_env, run_cli
 
 
 @pytest.fixture
@@ -39,25 +38,16 @@ def alerts_env(tmp, replay_server, smtp_url: str | None = None) -> dict:
     return env
 
 
-@pytest.fixture(scope="session")
-def crawled_corpus(tmp_path_factory, replay_server):
-    """The whole replay corpus crawled once (working DB); tests copy it."""
-    from scrapers.replay.server import demo_setup
-
-    tmp = tmp_path_factory.mktemp("alerts-corpus")
-    env = alerts_env(tmp, replay_server)
-    crawl_demo(env, demo_setup(replay_server)[1])
-    con = sqlite3.connect(env["TECHNOVEILLE_DB"])
-    con.execute("pragma wal_checkpoint(truncate)")
-    con.close()
-    return tmp / "tv.db"
-
-
 @pytest.fixture
-def corpus_env(tmp_path, replay_server, crawled_corpus, smtp):
-    """A copy of the crawled corpus, a fresh private DB, SMTP on loopback."""
+def corpus_env(tmp_path, replay_server, demo_published, smtp):
+    """A copy of the crawled replay corpus (the working DB of the site tests' demo crawl), a
+    fresh private DB, SMTP on loopback."""
     env = alerts_env(tmp_path, replay_server, smtp.url)
-    shutil.copy(crawled_corpus, env["TECHNOVEILLE_DB"])
+    source = sqlite3.connect(demo_published["working"])
+    target = sqlite3.connect(env["TECHNOVEILLE_DB"])
+    source.backup(target)  # WAL included
+    target.close()
+    source.close()
     return env
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, crawl_demo, crawl_env, run_cli
+from tests.conftest import ROOT, crawl_demo, crawl_env, run_cli, site_env
 
 # screenshots of the browser tests (printed at the end of the run)
 SHOTS = Path(os.environ.get("TECHNOVEILLE_TEST_OUTPUT", ROOT / "test-output")) / "browser"
@@ -15,13 +15,6 @@ SHOTS = Path(os.environ.get("TECHNOVEILLE_TEST_OUTPUT", ROOT / "test-output")) /
 def pytest_terminal_summary(terminalreporter):
     if SHOTS.is_dir() and any(SHOTS.glob("*.png")):
         terminalreporter.write_line(f"browser screenshots: {SHOTS}")
-
-
-def site_env(tmp, replay_server):
-    """The crawl environment of tests/conftest.py, publishing to public/technoveille.db."""
-    env = crawl_env(tmp, replay_server)
-    env["TECHNOVEILLE_PUBLIC_DB"] = str(tmp / "public" / "technoveille.db")
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -40,20 +33,6 @@ def snapshot(published):
     conn.row_factory = sqlite3.Row
     yield conn
     conn.close()
-
-
-@pytest.fixture(scope="session")
-def demo_published(tmp_path_factory, replay_server):
-    """The whole demo corpus (BOAMP, JORF, councils) crawled and published, for the pages
-    that need documents of several sources (feeds per commune, charts per source, the map)."""
-    from scrapers.replay.server import demo_setup
-
-    tmp = tmp_path_factory.mktemp("demo-site")
-    env = site_env(tmp, replay_server)
-    spider_args = demo_setup(replay_server)[1]
-    crawl_demo(env, spider_args)
-    return {"db": tmp / "public" / "technoveille.db", "private": tmp / "tv.db",
-            "archive": tmp / "archive", "env": env, "spider_args": spider_args}
 
 
 def site_datasette(db):

@@ -152,7 +152,7 @@ async def test_ids_and_dates_survive_a_recrawl_and_an_update(demo_published, tmp
     from technoveille.core.db import connect, stored_document
 
     before = {e["id"]: e for e in await feed(await open_site(demo_published["db"]))}
-    shutil.copy(demo_published["private"], tmp_path / "tv.db")
+    shutil.copy(demo_published["working"], tmp_path / "tv.db")
     env = dict(demo_published["env"], TECHNOVEILLE_DB=str(tmp_path / "tv.db"),
                TECHNOVEILLE_PUBLIC_DB=str(tmp_path / "public" / "technoveille.db"),
                TECHNOVEILLE_ARCHIVE=str(tmp_path / "archive"))
