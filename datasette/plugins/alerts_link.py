@@ -1,6 +1,6 @@
 """Template variable `alerts_url`: the address of the subscription pages (`technoveille alerts
-serve`, TECHNOVEILLE_ALERTS_URL, without a trailing slash; empty hides the links). The site
-only links there: it never opens the private database."""
+serve`), TECHNOVEILLE_ALERTS_URL without its trailing slash (by default `alerts serve` on this
+host). The site only links there: it never opens the private database."""
 from datasette import hookimpl
 
 from technoveille.core import config
