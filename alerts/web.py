@@ -511,7 +511,9 @@ def make_app(private_path=None, public_path=None):
 
     secure = (config.get("TECHNOVEILLE_ALERTS_URL") or "").startswith("https://")
     # the signing secret: ASGI_CSRF_SECRET (asgi_csrf's own variable), else one per process
-    protected = asgi_csrf(app, skip_if_scope=lambda scope: bool(scope.get("alerts.one_click")),
+    # (a restart then makes the open forms answer « Formulaire refusé » once)
+    protected = asgi_csrf(app, signing_secret=config.get("ASGI_CSRF_SECRET") or None,
+                          skip_if_scope=lambda scope: bool(scope.get("alerts.one_click")),
                           cookie_secure=secure, send_csrf_failed=csrf_failed)
     guarded = _guard(app, protected)
 
