@@ -57,6 +57,7 @@ DEFAULTS: dict[str, str] = {
     "ALERTS_HEALTH_FAILED_RUNS": "1",    # consecutive failed runs that open an incident
     "ALERTS_HEALTH_ERROR_RATE": "0.2",   # an error rate above this (and 3× the usual) too
     "ALERTS_RATE_LIMIT": "20",           # token pages a client may open per minute
+    "ASGI_CSRF_SECRET": "",              # signs the pages' CSRF cookie; empty: one per process
 }
 
 
