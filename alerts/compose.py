@@ -2,11 +2,15 @@
 chat/webhook text. Scraped text is escaped in the HTML (Jinja autoescape, core.highlight)."""
 from __future__ import annotations
 
+import email.charset
+import email.header
 import email.policy
 import json
 import re
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import quote
@@ -186,26 +190,35 @@ def subject(items: list[Item]) -> str:
 
 
 # headers unfolded up to RFC 5322's hard limit: List-Unsubscribe stays on one line
-POLICY = email.policy.SMTP.clone(max_line_length=998)
+POLICY = email.policy.compat32.clone(max_line_length=998)
+_UTF8 = email.charset.Charset("utf-8")
+_UTF8.body_encoding = email.charset.QP   # readable in any mail client's « view source »
 
 
-def _message(to: str, subject_line: str, text: str, html: str, headers: dict) -> EmailMessage:
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = config.get("ALERTS_FROM")
+def _header(value: str):
+    return value if value.isascii() else email.header.Header(value, "utf-8")
+
+
+def _message(to: str, subject_line: str, text: str, html: str, headers: dict) -> Message:
+    """multipart/alternative (text, then HTML). Built with the compat32 classes: the header
+    registry of email.policy costs more than the rest of a digest (bench/alerts.py)."""
+    msg = MIMEMultipart("alternative", policy=POLICY)
+    sender = config.get("ALERTS_FROM") or "technoveille <ne-pas-repondre@technoveille.invalid>"
+    msg["From"] = _header(sender)
     msg["To"] = to
-    msg["Subject"] = subject_line
+    msg["Subject"] = _header(subject_line)
     msg["Date"] = formatdate(localtime=False)
-    domain = (config.get("ALERTS_FROM") or "technoveille.invalid").rsplit("@", 1)[-1].strip("> ")
-    msg["Message-ID"] = make_msgid("technoveille", domain=domain or None)
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "technoveille.invalid"
+    msg["Message-ID"] = make_msgid("technoveille", domain=domain)
     msg["Auto-Submitted"] = "auto-generated"
     for key, value in headers.items():
         msg[key] = value
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
+    msg.attach(MIMEText(text, "plain", _UTF8, policy=POLICY))
+    msg.attach(MIMEText(html, "html", _UTF8, policy=POLICY))
     return msg
 
 
-def digest(sub, items: list[Item], max_full: int) -> EmailMessage:
+def digest(sub, items: list[Item], max_full: int) -> Message:
     sections = group(items)
     shown, more, count = [], [], 0
     for section in sections:
@@ -233,7 +246,7 @@ def digest(sub, items: list[Item], max_full: int) -> EmailMessage:
                     _env.get_template("digest.html").render(context), headers)
 
 
-def confirmation(sub, preview: int, preview_days: int) -> EmailMessage:
+def confirmation(sub, preview: int, preview_days: int) -> Message:
     subject_line = "technoveille : confirmez votre alerte"
     context = {"sub": sub, "subject": subject_line,
                "frequency": FREQUENCIES.get(sub.frequency, sub.frequency),

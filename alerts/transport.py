@@ -12,7 +12,7 @@ import mailbox
 import re
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -49,7 +49,7 @@ class MaildirTransport:
         self.path = Path(path)
         self.description = f"boîte locale {self.path}"
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             box = mailbox.Maildir(str(self.path), create=True)
@@ -97,7 +97,7 @@ class SmtpTransport:
             conn.login(self.user, self.password or "")
         return conn
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             if self._conn is None:
                 self._conn = self._open()
