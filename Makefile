@@ -67,6 +67,7 @@ eval: install
 bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.store
+	$(BIN)/python -m bench.alerts
 
 ## Regenerate the bundled communes / EPCI / départements (technoveille/core/data/) from
 ## Etalab's découpage administratif (npm package; needs npm and the registry, never at run time)
