@@ -111,10 +111,19 @@ class SmtpTransport:
             codes = sorted({code for code, _ in exc.recipients.values()})
             raise TransportError(f"destinataire refusé par le serveur SMTP ({codes})",
                                  permanent=all(500 <= c < 600 for c in codes)) from None
+        except smtplib.SMTPAuthenticationError:
+            self._drop()
+            raise TransportError("identifiant ou mot de passe SMTP refusé", permanent=True) \
+                from None
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise TransportError(f"serveur SMTP injoignable ou coupé ({type(exc).__name__})") \
                 from None
+        except UnicodeEncodeError:
+            self._drop()
+            raise TransportError("l'identifiant ou le mot de passe de SMTP_URL contient des "
+                                 "caractères non ASCII, que le protocole ne permet pas",
+                                 permanent=True) from None
 
     def _drop(self) -> None:
         if self._conn is not None:

@@ -56,9 +56,12 @@ class Handler:
 
 
 class SmtpSink:
-    def __init__(self):
+    def __init__(self, **smtp_parameters):
+        """`smtp_parameters` go to aiosmtpd's SMTP (tls_context, require_starttls,
+        authenticator, auth_required…)."""
         self.handler = Handler()
         self.port = free_port()
+        self.parameters = smtp_parameters
         self.controller: Controller | None = None
         self.start()
 
@@ -71,7 +74,8 @@ class SmtpSink:
         return self.handler.messages
 
     def start(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
+                                     **self.parameters)
         self.controller.start()
 
     def stop(self):
