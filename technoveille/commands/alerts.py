@@ -2,6 +2,7 @@
 Bad input: a French message on stderr and exit code 2; nothing written."""
 from __future__ import annotations
 
+import fcntl
 import sys
 
 from technoveille.core import config
@@ -66,6 +67,17 @@ def open_db():
     db = connect(config.private_db_path())
     attach_public(db, config.db_path())
     return db
+
+
+def has_documents(db) -> bool:
+    """False (and says so) when nothing was ever collected into TECHNOVEILLE_DB."""
+    try:
+        db.execute("select 1 from pub.documents limit 1").fetchall()
+        db.execute("select 1 from pub.crawl_runs limit 1").fetchall()
+        return True
+    except Exception:  # noqa: BLE001 — no database, or one made before any crawl
+        print(f"aucune base de documents ({config.db_path()}) : rien n'a encore été collecté")
+        return False
 
 
 def subscribe(args) -> int:
@@ -152,7 +164,19 @@ def send(args) -> int:
     from alerts import send as sender
 
     db = open_db()
-    report = sender.run(db, dry_run=args.dry_run)
+    if not has_documents(db):
+        return 0
+    # one sender at a time (cron every hour and `update` may meet): the second one waits for
+    # nothing and says so, rather than read the same pending rows and send them twice
+    lock_path = config.private_db_path().with_suffix(".send.lock")
+    with open(lock_path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"technoveille: un envoi d'alertes est déjà en cours ({lock_path}) ; rien à "
+                  "faire", file=sys.stderr)
+            return 3
+        report = sender.run(db, dry_run=args.dry_run)
     q = report.queued
     if args.dry_run:
         print(f"simulation : {report.messages} message(s) pour {report.documents} document(s) ; "
@@ -211,6 +235,8 @@ def health(args) -> int:
     from alerts import health as checker
 
     db = open_db()
+    if not has_documents(db):
+        return 0
     report = checker.run(db)
     if not report.sources:
         print("aucune collecte enregistrée")

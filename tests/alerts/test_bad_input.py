@@ -94,3 +94,25 @@ def test_private_database_is_for_its_owner_only(corpus_env):
     alerts(env, "list")
     mode = stat.S_IMODE(os.stat(env["TECHNOVEILLE_PRIVATE_DB"]).st_mode)
     assert mode == 0o600
+
+
+def test_before_anything_was_collected(tmp_path, replay_server):
+    from tests.alerts.conftest import alerts_env
+
+    env = alerts_env(tmp_path, replay_server)
+    for action in ("send", "health"):
+        out = alerts(env, action)
+        assert "rien n'a encore été collecté" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_one_sender_at_a_time(corpus_env):
+    import fcntl
+    from pathlib import Path
+
+    env = corpus_env
+    alerts(env, "list")
+    lock = Path(env["TECHNOVEILLE_PRIVATE_DB"]).with_suffix(".send.lock")
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        out = alerts(env, "send", check=False)
+    assert out.returncode == 3 and "déjà en cours" in out.stderr
