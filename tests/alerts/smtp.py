@@ -29,17 +29,20 @@ class Handler:
         self.hold_at = 0          # the N-th message waits for `release` before its reply
         self.holding = threading.Event()
         self.release = threading.Event()
+        self.chooser = None       # a callable giving the mode of each message (fault runs)
 
     async def handle_DATA(self, server, session, envelope):
         self.seen += 1
         if self.hold_at and self.seen == self.hold_at:
             self.holding.set()
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 120)
-        mode = self.mode
-        if self.fail_next:
+        if self.chooser:
+            mode = self.chooser()
+        elif self.fail_next:
+            mode = self.mode
             self.fail_next -= 1
-        elif mode != "slow":
-            mode = "ok"
+        else:
+            mode = "slow" if self.mode == "slow" else "ok"
         if mode == "slow" or self.delay:
             await asyncio.sleep(self.delay or 2.0)
         if mode == "tempfail":

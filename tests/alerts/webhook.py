@@ -1,4 +1,5 @@
-"""A local HTTP receiver for Apprise's json:// webhooks: keeps every JSON body it accepts;
+"""A local HTTP receiver for Apprise's json:// webhooks: keeps every JSON body it accepts (with
+the request path under "_path");
 `status` makes it answer an error instead (500, 404…)."""
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ class Receiver:
     def __init__(self):
         self.bodies: list[dict] = []
         self.status = 200
+        self.chooser = None       # a callable giving the status of each request (fault runs)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                if receiver.status == 200:
-                    receiver.bodies.append(json.loads(raw or b"{}"))
-                self.send_response(receiver.status)
+                status = receiver.chooser() if receiver.chooser else receiver.status
+                if status == 200:
+                    receiver.bodies.append({**json.loads(raw or b"{}"), "_path": self.path})
+                self.send_response(status)
                 self.end_headers()
 
             def log_message(self, *args):
