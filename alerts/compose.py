@@ -261,14 +261,19 @@ def confirmation(sub, preview: int, preview_days: int) -> Message:
                     _env.get_template("confirmation.html").render(context), {})
 
 
+def _md(text: str) -> str:
+    """Scraped text inside Markdown: its brackets, stars and backticks lose their meaning."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", str(text or ""))
+
+
 def chat(items: list[Item], label: str) -> tuple[str, str]:
     """(title, markdown body) of one chat / webhook notification."""
     title = subject(items)
     lines = [f"Alerte : {label}", ""]
     for item in items[:50]:
         mark = " (trouvé dans l'historique)" if item.section == "history" else ""
-        lines.append(f"- [{item.title}]({item.link}){mark} — {item.kind}"
-                     + (f" — {item.authority}" if item.authority else ""))
+        lines.append(f"- [{_md(item.title)}]({item.link}){mark} — {_md(item.kind)}"
+                     + (f" — {_md(item.authority)}" if item.authority else ""))
     if len(items) > 50:
         lines.append(f"- … et {len(items) - 50} autre(s)")
     return title, "\n".join(lines)
