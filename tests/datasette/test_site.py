@@ -109,6 +109,7 @@ async def test_source_health_query(ds):
     rows = r.json()
     boamp = [row for row in rows if row["source"] == "boamp"][0]
     assert boamp["documents_en_base"] > 100 and boamp["resultat"] == "finished"
+    assert (boamp["etat"], boamp["raison_echec"]) == ("ok", None)
 
 
 async def test_crawl_errors_are_published(ds):
