@@ -243,9 +243,11 @@ class Harness:
                   f"({time.monotonic() - start:.1f} s)", file=sys.stderr)
         return proc
 
-    def timed(self, argv, env) -> tuple[float, float]:
-        """Run argv; (seconds until its database file appeared, seconds until it ended)."""
-        db = Path(env["TECHNOVEILLE_DB"])
+    def timed(self, argv, env, watch: Path | None = None,
+              fallback: float = 0.0) -> tuple[float, float]:
+        """Run argv; (seconds until `watch` (default: its database file) appeared, seconds
+        until it ended): the window where a kill hits the operation itself."""
+        db = watch or Path(env["TECHNOVEILLE_DB"])
         start = time.monotonic()
         proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
@@ -255,7 +257,26 @@ class Harness:
                 appeared = time.monotonic() - start
             time.sleep(0.02)
         end = time.monotonic() - start
-        return (appeared if appeared is not None else 0.2), end
+        # `fallback`: the share of the run to start the window at when `watch` never showed
+        return (appeared if appeared is not None else max(0.2, end * fallback)), end
+
+    def kill_in(self, argv, env, window: tuple[float, float], rng: random.Random,
+                tries: int = 6) -> bool:
+        """kill -9 argv at a seeded instant of `window`; when it ended before, narrow the
+        window to what it took and start again (fresh state given by `reset`)."""
+        lo, hi = window
+        for _ in range(tries):
+            at = rng.uniform(lo, max(lo, hi))
+            took, rc = self.killed(argv, env, at)
+            if rc is None:
+                return True
+            hi = min(hi, took * 0.9)
+            lo = min(lo, hi)
+            if self.reset:
+                self.reset()
+        return False
+
+    reset = None
 
     def killed(self, argv, env, after: float) -> tuple[float, int | None]:
         """Start argv, kill -9 it `after` seconds later (if still running)."""
@@ -325,14 +346,20 @@ def kill_crawls(h: Harness, refs: dict, durations: dict, rng: random.Random, kil
     for _ in range(kills):
         source = rng.choice(list(sources))
         env = h.fresh(f"kill-crawl-{source}")
-        at = rng.uniform(*durations[source])  # between the database's creation and the end
-        _, rc = h.killed(h.crawl_argv(source), env, at)
         db = Path(env["TECHNOVEILLE_DB"])
-        if rc is None:
+
+        def reset():
+            for path in db.parent.iterdir():
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+        h.reset = reset
+        # between the database's creation and the end of a clean crawl
+        if h.kill_in(h.crawl_argv(source), env, durations[source], rng):
             row.kills += 1
             docs = count(db)
             if docs and docs < len(refs[source]["documents"]):
                 mid += 1
+        h.reset = None
         if integrity(db) != "ok":
             row.integrity_failures += 1
         h.run(h.crawl_argv(source), env)
@@ -358,17 +385,21 @@ def kill_publish(h: Harness, full_env: dict, rng: random.Random, kills: int) -> 
     h.run(h.crawl_argv("jorf"), env_old)
     h.run(h.argv("publish"), env_old)
     clean_target = work / "clean-public.db"
-    t0 = time.monotonic()
-    h.run(h.argv("publish", "--output", str(clean_target)), full_env)
-    duration = time.monotonic() - t0
+    window = h.timed(h.argv("publish", "--output", str(clean_target)), full_env,
+                     watch=clean_target.with_name(clean_target.name + ".tmp"), fallback=0.5)
+    # the .tmp may live less than the 20 ms poll: then the second half of the run
     new_digest, old_digest = published_digest(clean_target), published_digest(old_db)
     target = Path(full_env["TECHNOVEILLE_PUBLIC_DB"])
     swapped = mid_write = 0
-    for _ in range(kills):
+    def reset():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(old_db, target)
-        _, rc = h.killed(h.argv("publish"), full_env, rng.uniform(0.2, duration))
-        row.kills += rc is None
+
+    for _ in range(kills):
+        reset()
+        h.reset = reset
+        row.kills += h.kill_in(h.argv("publish"), full_env, window, rng)
+        h.reset = None
         mid_write += target.with_name(target.name + ".tmp").exists()
         # the published file is the old snapshot or the complete new one, never a part
         if integrity(target) != "ok":
@@ -392,14 +423,15 @@ def kill_publish(h: Harness, full_env: dict, rng: random.Random, kills: int) -> 
 
 def kill_rematch(h: Harness, full_env: dict, rng: random.Random, kills: int,
                  sources=SOURCES) -> Row:
-    """The database crawled with an older vocabulary (« drone » and « vidéoprotection »
-    missing), re-matched with keywords.yml."""
+    """The database crawled with an older vocabulary (« drone », « caméra installée sur un
+    aéronef » and « vidéoprotection » missing), re-matched with keywords.yml."""
     row = Row("kill -9 during a rematch")
     work = Path(full_env["TECHNOVEILLE_DB"]).parent / "rematch"
     work.mkdir()
     older = work / "older-keywords.yml"
     text = (ROOT / "keywords.yml").read_text(encoding="utf-8")
     older.write_text(text.replace("      - drone\n", "", 1)
+                     .replace("      - caméra installée sur un aéronef\n", "", 1)
                      .replace("      - vidéoprotection\n", "", 1), encoding="utf-8")
     base = work / "base.db"
     env_old = h.env(work, TECHNOVEILLE_DB=str(base), TECHNOVEILLE_KEYWORDS=str(older))
@@ -412,13 +444,16 @@ def kill_rematch(h: Harness, full_env: dict, rng: random.Random, kills: int,
     out = h.run(h.argv("rematch"), env_clean).stdout
     duration = time.monotonic() - t0
     reference = snapshot(clean)
+    #: the rematch itself starts after Python's start-up and the vocabulary's compilation
+    window = (duration * 0.4, duration)
     row.note = "rematch: " + " ".join(out.split()[:12])
     for i in range(kills):
         db = work / f"trial-{i}.db"
         shutil.copyfile(base, db)
         env = h.env(work, TECHNOVEILLE_DB=str(db))
-        _, rc = h.killed(h.argv("rematch"), env, rng.uniform(0.2, duration))
-        row.kills += rc is None
+        h.reset = lambda: shutil.copyfile(base, db)
+        row.kills += h.kill_in(h.argv("rematch"), env, window, rng)
+        h.reset = None
         if integrity(db) != "ok":
             row.integrity_failures += 1
         # the normal re-run: `update` would re-match (keywords version differs); here rematch

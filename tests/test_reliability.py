@@ -24,3 +24,5 @@ def test_faults_and_kills_lose_nothing_and_duplicate_nothing():
             0, 0, 0, 0)
     assert result["documents"] == {"jorf": 7, "council": 26}
     assert "| kill -9 during a publish |" in text
+    assert "drones" in rows["kill -9 during a rematch"].note, text  # the rematch changed hits
+    assert all(rows[f"kill -9 during a {op}"].kills == 1 for op in ("crawl", "publish", "rematch"))

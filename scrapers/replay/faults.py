@@ -1,7 +1,8 @@
 """Fault injection for the replay server (reliability harness, `make reliability`).
 
 A `FaultPlan` decides, for each request a source route answers, whether the server misbehaves
-and how. The decision is a hash of (seed, source, method, path + query, attempt), where
+and how. The decision is a hash of (seed, source, method, path + query [+ the body's hash for a
+POST], attempt), where
 `attempt` counts the earlier requests for the same method + path + query on this server: the
 same seed gives the same faults on every run, and a retry (the next attempt) draws again, so
 it can succeed. robots.txt and the root listing are never faulted (they belong to no source).

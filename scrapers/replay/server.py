@@ -9,6 +9,7 @@ The corpus is ours (scrapers/replay/data/), shaped like the real responses.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import logging
 import socket
@@ -69,7 +70,10 @@ class ReplayHandler(BaseHTTPRequestHandler):
         for prefix, handler, source in self.routes:
             if parts.path == prefix or parts.path.startswith(prefix.rstrip("/") + "/"):
                 if self.faults is not None and not head:
-                    fault = self.faults.decide(source, self.command, self.path)
+                    target = self.path
+                    if getattr(self, "request_body", b""):  # POSTs to one path differ by body
+                        target += "#" + hashlib.sha256(self.request_body).hexdigest()[:16]
+                    fault = self.faults.decide(source, self.command, target)
                     if fault and fault not in ("truncated", "slow", "content-type"):
                         return self._misbehave(fault)
                 try:
