@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock demo run serve test lint bench eval chromium ocr-deps clean reference
+.PHONY: install lock demo run serve test lint bench eval reliability chromium ocr-deps clean reference
 
 install: $(STAMP)
 
@@ -68,6 +68,12 @@ bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.store
 	$(BIN)/python -m bench.alerts
+
+## Reliability: every source crawled under 20 % injected faults (5 seeds), kill -9 at 20 seeded
+## points during a crawl, a publish and a rematch; figures written into docs/RELIABILITY.md;
+## fails on any row lost or duplicated (a reduced run is in `make test`: tests/test_reliability.py)
+reliability: install
+	$(BIN)/python -m bench.reliability --write docs/RELIABILITY.md
 
 ## Regenerate the bundled communes / EPCI / départements (technoveille/core/data/) from
 ## Etalab's découpage administratif (npm package; needs npm and the registry, never at run time)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from dataclasses import asdict
 
 from scrapy import signals
@@ -37,6 +38,56 @@ def record_error(db, run_id: int | None, error: CrawlError) -> None:
                    [now, run_id, (error.detail or "")[:4000], eid])
 
 
+def run_outcome(stats: dict, errors: Counter, finish_reason: str | None) -> tuple[str, str | None]:
+    """('ok', None) or ('failed', French reason) for one finished crawl, from its Scrapy stats.
+
+    A source "could not be collected at all" when it sent requests and not one of them got a
+    usable answer (status below 400), robots.txt and the local end-of-crawl request aside; or
+    when the crawl did not finish normally. A crawl that sends nothing (legifrance without
+    credentials) is ok; so is one where some requests failed (those are crawl_errors rows)."""
+    local = stats.get("technoveille/local_requests", 0)
+    requests = stats.get("downloader/request_count", 0) - local  # as crawl_runs.requests
+    statuses: Counter = Counter()
+    prefix = "downloader/response_status_count/"
+    for key, count in stats.items():
+        if key.startswith(prefix):
+            statuses[int(key[len(prefix):])] += count
+    for key, count in stats.items():  # robots.txt answers are not the source's
+        if key.startswith("robotstxt/response_status_count/"):
+            statuses[int(key.rsplit("/", 1)[1])] -= count
+    statuses[200] -= local
+    usable = sum(n for code, n in statuses.items() if code < 400)
+    total_errors = sum(errors.values())
+    counts = f"{requests} requête{'s' if requests > 1 else ''}, " \
+             f"{total_errors} erreur{'s' if total_errors > 1 else ''}"
+    why = ", ".join(f"{reason} ×{n}" for reason, n in errors.most_common(3))
+    if finish_reason not in ("finished", None):
+        return "failed", f"collecte interrompue ({finish_reason}) ({counts})"
+    if requests - stats.get("robotstxt/request_count", 0) <= 0 or usable > 0:
+        return "ok", None
+    answered = {code: n for code, n in statuses.items() if n > 0}
+    if not answered:
+        return "failed", f"aucune réponse du serveur{' : ' + why if why else ''} ({counts})"
+    codes = ", ".join(f"HTTP {code} ×{n}" for code, n in sorted(answered.items()))
+    return "failed", f"aucune réponse exploitable : {codes} ({counts})"
+
+
+def record_failed_start(db_path, source: str, detail: str, args: dict | None = None) -> int:
+    """A crawl that could not even start (spider refused its arguments or its registry):
+    a crawl_runs row with status 'failed', so the health check sees it like any other."""
+    db = connect(db_path)
+    try:
+        now = now_iso()
+        return db["crawl_runs"].insert({
+            "source": source, "args": json.dumps(args or {}, sort_keys=True, default=str),
+            "started_at": now, "finished_at": now, "finish_reason": "not-started",
+            "documents_seen": 0, "documents_new": 0, "documents_updated": 0,
+            "documents_unchanged": 0, "errors": 0, "requests": 0, "responses": 0,
+            "status": "failed", "failure": f"la collecte n'a pas démarré : {detail}"[:500]}).last_pk
+    finally:
+        db.close()
+
+
 def store_document(db, item: Document, result, version: str) -> str:
     doc = asdict(item)
     doc["id"] = item.id
@@ -58,6 +109,7 @@ class StorePipeline:
         self.run_id = None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0}
         self.seen: set[str] = set()
+        self.error_reasons: Counter = Counter()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -76,6 +128,7 @@ class StorePipeline:
         self.run_id = self.db["crawl_runs"].insert({
             "source": spider.name, "args": json.dumps(args, sort_keys=True, default=str),
             "started_at": now_iso()}).last_pk
+        self.crawler.stats.set_value("technoveille/run_id", self.run_id)
         # the same (cached) matcher as the match stage: its themes and terms are published
         matcher = load_matcher(self.keywords_path)
         dbm.store_vocabulary(self.db, matcher)
@@ -89,6 +142,7 @@ class StorePipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, CrawlError):
             self.counts["errors"] += 1
+            self.error_reasons[item.reason] += 1
             logger.warning("crawl error [%s] %s: %s (%s) %s", item.source, item.record_id or "-",
                            item.reason, item.url or "", (item.detail or "")[:300])
             with self.db.atomic():
@@ -128,6 +182,11 @@ class StorePipeline:
             return
         stats = self.crawler.stats.get_stats()
         local = stats.get("technoveille/local_requests", 0)
+        status, failure = run_outcome(stats, self.error_reasons, reason)
+        self.crawler.stats.set_value("technoveille/status", status)
+        if failure:
+            self.crawler.stats.set_value("technoveille/failure", failure)
+            logger.error("source %s could not be collected: %s", self.source, failure)
         self.db["crawl_runs"].update(self.run_id, {
             "finished_at": now_iso(),
             "finish_reason": reason,
@@ -136,6 +195,7 @@ class StorePipeline:
             "documents_unchanged": self.counts["unchanged"], "errors": self.counts["errors"],
             # network requests: the end-of-crawl data: request that carries state is not one
             "requests": stats.get("downloader/request_count", 0) - local,
-            "responses": stats.get("downloader/response_count", 0) - local})
+            "responses": stats.get("downloader/response_count", 0) - local,
+            "status": status, "failure": failure})
         logger.info("stored: %s", self.counts)
         self.db.close()

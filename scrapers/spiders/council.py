@@ -118,7 +118,10 @@ class CouncilSpider(BaseSpider):
         known = self.state.get(norm)
         complete = known and all(i in self.known_ids for i in known.get("ids", []))
         when = info.get("date")
-        if complete and when and date.fromisoformat(when) < self.cutoff(council):
+        # an answer that gave no document (an error, maybe a transient error page served with
+        # status 200) is asked again on every run, however old: conditionally when it had
+        # validators (an unchanged answer is the same error, 304), in full otherwise
+        if complete and known.get("ids") and when and date.fromisoformat(when) < self.cutoff(council):
             self.crawler.stats.inc_value("council/skipped_old")
             return None
         headers = {}
@@ -286,7 +289,6 @@ class CouncilSpider(BaseSpider):
             self.logger.info("same content as %s: %s (not stored twice)", owner, response.url)
             yield self.remember(norm, dict(validators, ids=[owner], duplicate_of=owner))
             return
-        self.sha_seen[sha] = info["source_id"]
         ctype = response.headers.get("Content-Type", b"").decode("latin-1")
         html = self.decoded(response)[0].text if assemble.is_html(ctype, response.url) else None
         try:
@@ -297,6 +299,8 @@ class CouncilSpider(BaseSpider):
             yield self.remember(norm, dict(validators, ids=[], error=exc.reason,
                                            detail=exc.detail[:300]))
             return
+        # registered once read: two URLs answering the same error page are not "duplicates"
+        self.sha_seen[sha] = info["source_id"]
         built = assemble.assemble(council, info, response.url, text, meta)
         for problem in built.problems:
             yield self.error(problem.reason, url=response.url, record_id=info["source_id"],

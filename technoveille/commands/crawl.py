@@ -24,9 +24,11 @@ def spider_names() -> list[str]:
 
 
 def run_crawls(names: list[str], spider_args: dict[str, dict] | None = None,
-               log_level: str | None = None) -> int:
-    """Run the spiders one after the other in one reactor. Returns the number of crawls
-    that did not finish normally."""
+               log_level: str | None = None) -> list[tuple[str, str]]:
+    """Run the spiders one after the other in one reactor, then print the run's summary
+    (French: one line per source, each failed source named with its reason). Returns
+    [(source, reason)] of the sources that could not be collected (crawl_runs.status 'failed',
+    or a spider that could not start)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -41,27 +43,71 @@ def run_crawls(names: list[str], spider_args: dict[str, dict] | None = None,
         settings.set("LOG_LEVEL", log_level)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)  # the CLI's logging handler prints
     process = CrawlerProcess(settings)
-    failures = []
+    outcomes: list[tuple[str, int | None, str | None]] = []  # (source, run id, failure)
 
     @defer.inlineCallbacks
     def sequence():
         for name in names:
+            args = (spider_args or {}).get(name, {})
             crawler = process.create_crawler(name)
             try:
-                yield process.crawl(crawler, **(spider_args or {}).get(name, {}))
+                yield process.crawl(crawler, **args)
             except Exception as exc:  # a broken source must not stop the others
                 print(f"technoveille: la collecte {name} a échoué : {exc}", file=sys.stderr)
-                failures.append(name)
+                from pipelines.store import record_failed_start
+                from technoveille.core import config
+
+                record_failed_start(settings.get("TECHNOVEILLE_DB") or config.db_path(), name,
+                                    str(exc), args)
+                outcomes.append((name, None, f"la collecte n'a pas démarré : {exc}"))
                 continue
-            reason = crawler.stats.get_value("finish_reason")
-            if reason not in ("finished", None):
-                failures.append(name)
+            stats = crawler.stats
+            reason = stats.get_value("finish_reason")
+            failure = stats.get_value("technoveille/failure")
+            if failure is None and reason not in ("finished", None):
+                failure = f"collecte interrompue ({reason})"
+            outcomes.append((name, stats.get_value("technoveille/run_id"), failure))
 
     # all crawls done (crawlers are discarded when they finish): stop the reactor
     # (callLater: the sequence may end before the reactor runs, e.g. a spider failing in __init__)
     sequence().addBoth(lambda _: reactor.callLater(0, process._stop_reactor))
     process.start(stop_after_crawl=False)
-    return len(failures)
+    print_summary(outcomes, settings.get("TECHNOVEILLE_DB"))
+    return [(name, failure) for name, _, failure in outcomes if failure]
+
+
+def print_summary(outcomes, db_path) -> None:
+    """`Bilan de la collecte` on stdout; the failed sources again on stderr (cron mails both)."""
+    from technoveille.core import config, db as state
+
+    if not outcomes:
+        return
+    runs = {}
+    if any(run_id for _, run_id, _ in outcomes):
+        db = state.connect(db_path or config.db_path())
+        try:
+            runs = {run_id: state.crawl_run(db, run_id) for _, run_id, _ in outcomes if run_id}
+        finally:
+            db.close()
+    print("Bilan de la collecte :")
+    width = max(len(name) for name, _, _ in outcomes)
+    for name, run_id, failure in outcomes:
+        run = runs.get(run_id) or {}
+        if failure:
+            print(f"  {name:<{width}} : ÉCHEC — {failure}")
+            continue
+        print(f"  {name:<{width}} : {run.get('documents_seen') or 0} documents "
+              f"({run.get('documents_new') or 0} nouveaux, "
+              f"{run.get('documents_updated') or 0} modifiés, "
+              f"{run.get('documents_unchanged') or 0} inchangés), "
+              f"{run.get('errors') or 0} erreurs, {run.get('requests') or 0} requêtes")
+    failed = [(name, failure) for name, _, failure in outcomes if failure]
+    if failed:
+        plural = "s n'ont" if len(failed) > 1 else " n'a"
+        print(f"technoveille: {len(failed)} source{plural} pas pu être collectée"
+              f"{'s' if len(failed) > 1 else ''} : "
+              + " ; ".join(f"{name} ({failure})" for name, failure in failed), file=sys.stderr)
+    sys.stdout.flush()
 
 
 def register(sub):

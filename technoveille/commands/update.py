@@ -47,8 +47,15 @@ def _update(args) -> int:
     names = crawl.enabled_sources()
     failed = crawl.run_crawls(names)
     if not args.no_publish:
+        # published even when a source failed: the working database only ever gains rows from
+        # a crawl (a failed source stores nothing and deletes nothing), so the snapshot holds
+        # the same documents as before, plus the crawl_runs / crawl_errors rows that show the
+        # failure on the site's « État des sources »
         counts = publish(config.db_path(), config.public_db_path())
         print(f"publié : {counts}")
+        if failed:
+            print("technoveille: instantané publié quand même (mêmes documents qu'avant, "
+                  "échec visible dans l'état des sources)", file=sys.stderr)
     alert_status = 0
     if not args.no_alerts:
         print("alertes :", flush=True)

@@ -21,12 +21,21 @@ DEFAULTS: dict[str, str] = {
     "TECHNOVEILLE_SOURCES": "",          # comma list for `crawl all` / update / demo; empty: all
     "TECHNOVEILLE_LOG_LEVEL": "INFO",
     "TECHNOVEILLE_REPLAY_PORT": "0",     # demo replay server; 0: a free port
+    # replay fault injection (scrapers/replay/faults.py; off unless a share is given):
+    # "0.2" or "0.2,council=0.1" (share of requests faulted, per-source overrides), the seed,
+    # the kinds (comma list, empty: all), how long a "timeout" holds, how long "slow" dribbles
+    "TECHNOVEILLE_REPLAY_FAULTS": "",
+    "TECHNOVEILLE_REPLAY_FAULT_SEED": "0",
+    "TECHNOVEILLE_REPLAY_FAULT_KINDS": "",
+    "TECHNOVEILLE_REPLAY_FAULT_HOLD": "3",
+    "TECHNOVEILLE_REPLAY_FAULT_SLOW": "0.6",
     # the site's public address (absolute links in the Atom feeds); empty: the request's own
     "TECHNOVEILLE_SITE_URL": "",
     # politeness and retries (every spider)
     "TECHNOVEILLE_CONTACT_URL": "https://github.com/technoveille/technoveille",
     "TECHNOVEILLE_START_DELAY": "1.0",
     "TECHNOVEILLE_DOWNLOAD_DELAY": "0",
+    "TECHNOVEILLE_DOWNLOAD_TIMEOUT": "120",   # seconds (Scrapy DOWNLOAD_TIMEOUT)
     "TECHNOVEILLE_RETRY_TIMES": "4",
     "TECHNOVEILLE_RETRY_BACKOFF": "2.0",
     "TECHNOVEILLE_RETRY_BACKOFF_MAX": "120",

@@ -37,6 +37,10 @@ HIT_COLUMNS = {
     "part_index": int, "field": str, "start": int, "end": int, "snippet": str, "negated": int,
 }
 
+#: crawl_runs columns added after the table was first shipped (added by ensure_schema).
+#: status: 'ok' or 'failed' (the source could not be collected at all: every request failed,
+#: or the crawl did not finish); failure: why, in French, for the operator and the site.
+CRAWL_RUN_COLUMNS = {"status": str, "failure": str}
 
 
 def now_iso() -> str:
@@ -88,7 +92,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "id": int, "source": str, "args": str, "started_at": str, "finished_at": str,
             "finish_reason": str, "documents_seen": int, "documents_new": int,
             "documents_updated": int, "documents_unchanged": int, "errors": int,
-            "requests": int, "responses": int}, pk="id")
+            "requests": int, "responses": int, "status": str, "failure": str}, pk="id")
+    missing = {k: v for k, v in CRAWL_RUN_COLUMNS.items() if k not in db["crawl_runs"].columns_dict}
+    for name, kind in missing.items():  # a database made before these columns existed
+        db["crawl_runs"].add_column(name, kind)
     if "crawl_errors" not in db.table_names():
         db["crawl_errors"].create({
             "id": str, "source": str, "record_id": str, "url": str, "reason": str, "detail": str,
@@ -187,6 +194,13 @@ def stored_sha256(db: sqlite_utils.Database, source: str) -> list[tuple[str, str
     return [(r[0], r[1]) for r in db.execute(
         "select sha256, source_id from documents where source = ? and sha256 is not null",
         [source])]
+
+
+def crawl_run(db: sqlite_utils.Database, run_id: int) -> dict[str, Any] | None:
+    """One crawl_runs row as a dict, or None."""
+    cur = db.execute("select * from crawl_runs where id = ?", [run_id])
+    row = cur.fetchone()
+    return dict(zip([c[0] for c in cur.description], row)) if row else None
 
 
 def stored_document(db: sqlite_utils.Database, doc_id: str) -> dict[str, Any] | None:

@@ -109,6 +109,7 @@ async def test_source_health_query(ds):
     rows = r.json()
     boamp = [row for row in rows if row["source"] == "boamp"][0]
     assert boamp["documents_en_base"] > 100 and boamp["resultat"] == "finished"
+    assert (boamp["statut"], boamp["raison_echec"]) == ("ok", None)
 
 
 async def test_source_state_says_what_the_operators_hear(published, tmp_path):
