@@ -526,14 +526,21 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def uname() -> str:
+    try:
+        return subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return " ".join(platform.uname())
+
+
 def report(result: dict) -> str:
     faults = result["faults"]
     total = sum(faults.values())
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(faults.items()))
     return "\n".join([
-        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Machine: `{platform.uname().system} "
-        f"{platform.uname().release} {platform.uname().machine}`, {os.cpu_count()} CPU "
-        f"(`uname -a`: `{' '.join(platform.uname())}`), Python {platform.python_version()}.",
+        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Machine: `{uname()}`, "
+        f"{os.cpu_count()} CPU (`nproc`), load average at the end "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, Python {platform.python_version()}.",
         f"Fault seeds: {', '.join(map(str, result['seeds']))}; share of requests faulted: "
         f"{result['share']:.0%}; sources under faults: {', '.join(result['sources'])}; "
         f"kill seed {result['kill_seed']}, {result['kills']} kills per operation (crawls of "

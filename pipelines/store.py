@@ -42,7 +42,8 @@ def run_outcome(stats: dict, errors: Counter, finish_reason: str | None) -> tupl
     """('ok', None) or ('failed', French reason) for one finished crawl, from its Scrapy stats.
 
     A source "could not be collected at all" when it sent requests and not one of them got a
-    usable answer (status below 400), robots.txt and the local end-of-crawl request aside; or
+    usable answer (status below 400), robots.txt, the local end-of-crawl request and the
+    answers a spider counts as `technoveille/auxiliary_responses` (tokens) aside; or
     when the crawl did not finish normally. A crawl that sends nothing (legifrance without
     credentials) is ok; so is one where some requests failed (those are crawl_errors rows)."""
     local = stats.get("technoveille/local_requests", 0)
@@ -56,7 +57,9 @@ def run_outcome(stats: dict, errors: Counter, finish_reason: str | None) -> tupl
         if key.startswith("robotstxt/response_status_count/"):
             statuses[int(key.rsplit("/", 1)[1])] -= count
     statuses[200] -= local
-    usable = sum(n for code, n in statuses.items() if code < 400)
+    # answers that carry no content of the source (an OAuth token) do not make it collected
+    usable = sum(n for code, n in statuses.items() if code < 400) - stats.get(
+        "technoveille/auxiliary_responses", 0)
     total_errors = sum(errors.values())
     counts = f"{requests} requête{'s' if requests > 1 else ''}, " \
              f"{total_errors} erreur{'s' if total_errors > 1 else ''}"

@@ -90,6 +90,8 @@ class LegifranceSpider(BaseSpider):
             return
         self.token_expires = time.monotonic() + lifetime
         self.crawler.stats.inc_value("technoveille/legifrance/tokens")
+        # a token is no content: a run whose every API call failed collected nothing
+        self.crawler.stats.inc_value("technoveille/auxiliary_responses")
         waiting, self.waiting = self.waiting, []
         for request in waiting:
             yield self.sign(request)

@@ -30,9 +30,9 @@ def api_env(tv_env):
                 TECHNOVEILLE_RETRY_BACKOFF_MAX="0.1")
 
 
-def crawl(env, replay_server, *args):
+def crawl(env, replay_server, *args, check=True):
     before = stats(replay_server)
-    proc = run_cli(["crawl", "legifrance", *args], env)
+    proc = run_cli(["crawl", "legifrance", *args], env, check=check)
     return proc, delta(before, stats(replay_server))
 
 
@@ -114,7 +114,14 @@ def test_token_renewed_before_expiry(api_env, replay_server):
 ])
 def test_api_errors_become_rows(api_env, replay_server, client, reason, count):
     env = dict(api_env, PISTE_CLIENT_ID=client)
-    proc, _ = crawl(env, replay_server)
+    proc, _ = crawl(env, replay_server, check=False)
+    # a refused token or a refused first call: nothing collected, the run failed and says so
+    # (429 / 500 fall on later calls, after a usable lastNJo answer: the run is 'ok' with rows)
+    failed = client in ("bad-secret", "fail-401")
+    assert proc.returncode == (1 if failed else 0)
+    assert ("legifrance : ÉCHEC — aucune réponse exploitable : HTTP" in proc.stdout) == failed
+    assert rows(env["TECHNOVEILLE_DB"], "select status from crawl_runs") == [
+        {"status": "failed" if failed else "ok"}]
     errors = rows(env["TECHNOVEILLE_DB"], "select * from crawl_errors")
     assert [e["reason"] for e in errors] == [reason] * count
     assert all(e["source"] == "jorf" for e in errors)
