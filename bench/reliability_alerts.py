@@ -36,6 +36,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.reliability import integrity
+
 ROOT = Path(__file__).resolve().parents[1]
 SUBSCRIPTIONS = [
     ("drones@example.org", ["--theme", "drones"]),
@@ -179,14 +181,6 @@ class Harness:
         self.server.shutdown()
 
 
-def integrity(path: str) -> bool:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("pragma integrity_check").fetchone()[0] == "ok"
-    finally:
-        con.close()
-
-
 def compare(row: Row, reference: Counter, pairs: Counter, messages: Counter) -> None:
     row.missing += sum(1 for key in reference if key not in pairs)
     row.extra += sum(1 for key in pairs if key not in reference)
@@ -236,7 +230,7 @@ def faults(h: Harness, reference: Counter, seed: int) -> Row:
     pairs, messages = received(h.sink, h.hook)
     compare(row, reference, pairs, messages)
     row.faults = sum(kinds.values())
-    row.integrity_failures += not integrity(env["TECHNOVEILLE_PRIVATE_DB"])
+    row.integrity_failures += integrity(Path(env["TECHNOVEILLE_PRIVATE_DB"])) != "ok"
     row.note = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()) if n)
     return row
 
@@ -260,7 +254,7 @@ def kills(h: Harness, reference: Counter, clean_seconds: float, n: int, seed: in
         row.runs += 2
         pairs, messages = received(h.sink, h.hook)
         compare(row, reference, pairs, messages)
-        row.integrity_failures += not integrity(env["TECHNOVEILLE_PRIVATE_DB"])
+        row.integrity_failures += integrity(Path(env["TECHNOVEILLE_PRIVATE_DB"])) != "ok"
     row.note = f"{landed} of {n} kills landed before the send ended"
     return row
 

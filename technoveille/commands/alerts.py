@@ -116,28 +116,31 @@ def subscribe(args) -> int:
     return 0
 
 
-def confirm(args) -> int:
+def _by_token(action, args, said) -> int:
+    """confirm / unsubscribe: one token, one French line; unknown or used: exit 2."""
     from alerts import subscriptions
 
     db = open_db()
     try:
-        sub = subscriptions.confirm(db, args.token)
+        sub = action(db, args.token)
     except subscriptions.InvalidToken:
         return fail(subscriptions.InvalidToken.message)
-    print(f"abonnement {sub.id} confirmé : {sub.email} — {sub.label}")
+    print(said(sub))
     return 0
+
+
+def confirm(args) -> int:
+    from alerts import subscriptions
+
+    return _by_token(subscriptions.confirm, args,
+                     lambda s: f"abonnement {s.id} confirmé : {s.email} — {s.label}")
 
 
 def unsubscribe(args) -> int:
     from alerts import subscriptions
 
-    db = open_db()
-    try:
-        sub = subscriptions.unsubscribe(db, args.token)
-    except subscriptions.InvalidToken:
-        return fail(subscriptions.InvalidToken.message)
-    print(f"abonnement {sub.id} arrêté : {sub.email} ne recevra plus « {sub.label} »")
-    return 0
+    return _by_token(subscriptions.unsubscribe, args, lambda s: (
+        f"abonnement {s.id} arrêté : {s.email} ne recevra plus « {s.label} »"))
 
 
 def list_all(args) -> int:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.alerts.conftest import alerts, private_rows
-from tests.alerts.test_selection import confirmed
+from tests.alerts.conftest import alerts, confirmed, private_rows
 from tests.conftest import run_cli
 
 

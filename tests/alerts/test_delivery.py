@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from tests.alerts.conftest import alerts, alerts_env, backdate, private_rows
+from tests.alerts.conftest import alerts, alerts_env, backdate, confirmed, private_rows
 from tests.conftest import ROOT, crawl_demo
 
 
@@ -94,18 +94,10 @@ def test_subscribe_confirm_crawl_send(tmp_path, replay_server, smtp):
     assert private_rows(env, "select status from subscriptions")[0]["status"] == "unsubscribed"
 
 
-def _subscribe_confirmed(env, email, *args) -> int:
-    alerts(env, "subscribe", email, "--frequency", "immediate", *args)
-    row = private_rows(env, "select id, confirm_token from subscriptions order by id desc")[0]
-    alerts(env, "confirm", row["confirm_token"])
-    backdate(env, row["id"])
-    return row["id"]
-
-
 def test_smtp_down_then_up_delivers_everything_once(corpus_env, smtp):
     env = corpus_env
     for n in range(3):
-        _subscribe_confirmed(env, f"abonne{n}@example.org")
+        confirmed(env, f"abonne{n}@example.org")
     confirmations = len(smtp.messages)
     smtp.stop()
     down = alerts(env, "send", check=False)
@@ -134,7 +126,7 @@ def test_smtp_down_then_up_delivers_everything_once(corpus_env, smtp):
 
 def test_slow_smtp_server_times_out_and_retries(corpus_env, smtp):
     env = dict(corpus_env, ALERTS_SMTP_TIMEOUT="1")
-    _subscribe_confirmed(env, "lente@example.org")
+    confirmed(env, "lente@example.org")
     smtp.handler.delay = 3.0
     slow = alerts(env, "send", check=False)
     assert slow.returncode == 1
@@ -148,7 +140,7 @@ def test_slow_smtp_server_times_out_and_retries(corpus_env, smtp):
 def test_a_crash_mid_batch_repeats_at_most_one_message(corpus_env, smtp):
     env = corpus_env
     for n in range(5):
-        _subscribe_confirmed(env, f"lot{n}@example.org")
+        confirmed(env, f"lot{n}@example.org")
     before = len(smtp.messages)
     smtp.handler.hold_at = smtp.handler.seen + 3  # the 3rd digest waits before its reply
     proc = subprocess.Popen([sys.executable, "-m", "technoveille", "alerts", "send"], env=env,
@@ -174,7 +166,7 @@ def test_a_crash_mid_batch_repeats_at_most_one_message(corpus_env, smtp):
 
 def test_dry_run_writes_nothing(corpus_env, smtp):
     env = corpus_env
-    _subscribe_confirmed(env, "essai@example.org", "--theme", "video")
+    confirmed(env, "essai@example.org", "--theme", "video")
     before = len(smtp.messages)
     out = alerts(env, "send", "--dry-run").stdout
     assert re.search(r"simulation : 1 message\(s\) pour [1-9]\d* document", out), out

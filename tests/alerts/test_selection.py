@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 import yaml
 
-from tests.alerts.conftest import alerts, alerts_env, backdate, private_rows
+from tests.alerts.conftest import alerts, alerts_env, confirmed, private_rows
 from tests.alerts.test_delivery import body
 from tests.conftest import ROOT, run_cli
 
@@ -25,14 +25,6 @@ def oracle(env, sql, args=()) -> set[str]:
         return {r[0] for r in con.execute(sql, args)}
     finally:
         con.close()
-
-
-def confirmed(env, email, *args) -> int:
-    alerts(env, "subscribe", email, "--frequency", "immediate", *args)
-    row = private_rows(env, "select id, confirm_token from subscriptions order by id desc")[0]
-    alerts(env, "confirm", row["confirm_token"])
-    backdate(env, row["id"])
-    return row["id"]
 
 
 @pytest.mark.parametrize("args, expected_sql", [
