@@ -16,9 +16,14 @@
    random instants, then run again normally; the result is compared with a clean run and
    `pragma integrity_check`ed; after a killed publish, the published file is checked to be
    either the previous snapshot or the complete new one (never half-written).
+3. **The alert sender** (bench/reliability_alerts.py, `--alert-seeds`): SMTP server and Apprise
+   webhook failing at random (refused, 4xx, 5xx, dropped mid-DATA / before the reply, slow),
+   `alerts send` repeated until nothing is pending, every due (recipient, document) delivered
+   exactly once; kill -9 at `--kills` seeded instants of an `alerts send`, then a normal send.
 
-Prints one table; exits 1 on any row lost, extra, duplicated or changed after recovery, or a
-failed integrity check. One replay server (in this process, on one port: council ids hash URLs)
+Prints one table; exits 1 on any row lost, extra, duplicated or changed after recovery (for
+the alerts: a pair missing, extra or received twice, a message repeated beyond the one-per-kill
+crash window), a half-written snapshot, or a failed integrity check. One replay server (in this process, on one port: council ids hash URLs)
 serves every run; faults are switched on and off on it.
 """
 from __future__ import annotations
@@ -261,7 +266,7 @@ class Harness:
         return (appeared if appeared is not None else max(0.2, end * fallback)), end
 
     def kill_in(self, argv, env, window: tuple[float, float], rng: random.Random,
-                tries: int = 6) -> bool:
+                tries: int = 12) -> bool:
         """kill -9 argv at a seeded instant of `window`; when it ended before, narrow the
         window to what it took and start again (fresh state given by `reset`)."""
         lo, hi = window
@@ -302,11 +307,15 @@ class Row:
     diff: Diff = field(default_factory=Diff)
     integrity_failures: int = 0
     half_written: int = 0
+    #: alerts: whole messages received twice — allowed once per kill (the crash window between
+    #: the SMTP / Apprise handover and the commit, alerts/send.py), a failure otherwise
+    repeated: int = 0
     note: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.diff.clean and not self.integrity_failures and not self.half_written
+        return (self.diff.clean and not self.integrity_failures and not self.half_written
+                and self.repeated <= self.kills)
 
 
 def fault_crawls(h: Harness, refs: dict, seeds: list[int], sources) -> list[Row]:
@@ -465,11 +474,29 @@ def kill_rematch(h: Harness, full_env: dict, rng: random.Random, kills: int,
     return row
 
 
+def alert_rows(seeds: list[int], kills: int, kill_seed: int) -> tuple[list[Row], dict]:
+    """The alert sender (bench.reliability_alerts: its own replay server, SMTP server and
+    webhook receiver) as rows of this table; counts in (recipient, document) pairs."""
+    from bench import reliability_alerts
+
+    result = reliability_alerts.run(seeds, kills, kill_seed)
+    rows = []
+    for r in result["rows"]:
+        row = Row(r.test, runs=r.runs, faults=r.faults, kills=r.kills,
+                  diff=Diff(missing=r.missing, extra=r.extra, duplicated=r.duplicated),
+                  integrity_failures=r.integrity_failures, repeated=r.repeated_messages,
+                  note=r.note)
+        assert row.ok == r.ok
+        rows.append(row)
+    return rows, {"pairs": result["reference_pairs"], "messages": result["reference_messages"],
+                  "seeds": seeds}
+
+
 # ---------------------------------------------------------------- main
 
 def run(seeds: list[int], kills: int, share: float, sources=SOURCES, kill_seed: int = 0,
-        operations=("faults", "crawl", "publish", "rematch"), verbose: bool = False,
-        check_rerun: bool = True, kill_sources=None) -> dict:
+        operations=("faults", "crawl", "publish", "rematch", "alerts"), verbose: bool = False,
+        check_rerun: bool = True, kill_sources=None, alert_seeds=None) -> dict:
     """`sources`: crawled under faults; `kill_sources` (default: the same): killed during a
     crawl, and crawled into the database that publish and rematch are killed on."""
     started = time.monotonic()
@@ -503,8 +530,12 @@ def run(seeds: list[int], kills: int, share: float, sources=SOURCES, kill_seed: 
                 rows.append(kill_rematch(h, full, rng, kills, kill_sources))
         finally:
             h.close()
+    alerts = None
+    if "alerts" in operations:
+        alert_rows_, alerts = alert_rows(list(alert_seeds or seeds[:3]), kills, kill_seed)
+        rows += alert_rows_
     return {"rows": rows, "faults": h.faults, "seeds": seeds, "kills": kills, "share": share,
-            "kill_seed": kill_seed, "seconds": time.monotonic() - started,
+            "kill_seed": kill_seed, "seconds": time.monotonic() - started, "alerts": alerts,
             "sources": list(sources), "kill_sources": list(kill_sources),
             "documents": {s: len(r["documents"]) for s, r in refs.items()},
             "hits": {s: len(r["hits"]) for s, r in refs.items()},
@@ -514,14 +545,17 @@ def run(seeds: list[int], kills: int, share: float, sources=SOURCES, kill_seed: 
 def table(result: dict) -> str:
     head = ("| test | runs | faults injected | kills | after 1st run: missing/extra/dup/changed "
             "| after recovery: missing | extra | duplicated | changed | integrity failures "
-            "| half-written snapshots | state rows differing | verdict | note |")
-    lines = [head, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+            "| half-written snapshots | messages sent twice (≤ kills) | state rows differing "
+            "| verdict | note |")
+    lines = [head, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for r in result["rows"]:
         f = r.diff_first
-        first = f"{f.missing}/{f.extra}/{f.duplicated}/{f.changed}" if r.faults else "–"
+        first = (f"{f.missing}/{f.extra}/{f.duplicated}/{f.changed}"
+                 if r.faults and r.test.startswith("crawl") else "–")
         lines.append(f"| {r.test} | {r.runs} | {r.faults or '–'} | {r.kills or '–'} | {first} "
                      f"| {r.diff.missing} | {r.diff.extra} | {r.diff.duplicated} "
-                     f"| {r.diff.changed} | {r.integrity_failures} | {r.half_written} | {r.diff.cache} "
+                     f"| {r.diff.changed} | {r.integrity_failures} | {r.half_written} "
+                     f"| {r.repeated} | {r.diff.cache} "
                      f"| {'ok' if r.ok else 'FAIL'} | {r.note} |")
     return "\n".join(lines)
 
@@ -547,7 +581,19 @@ def report(result: dict) -> str:
         f"{', '.join(result['kill_sources'])}); run time {result['seconds']:.0f} s.",
         f"Clean crawl (the reference): documents {result['documents']}, hits {result['hits']}, "
         f"links {result['links']}.",
-        f"Faults injected: {total} ({kinds}).",
+        f"Faults injected into the crawls: {total} ({kinds}).",
+        *([f"Alert sender: fault seeds {', '.join(map(str, a['seeds']))}, the clean send "
+           f"(the reference) {a['pairs']} (recipient, document) pairs in {a['messages']} "
+           f"messages (e-mails and webhook posts); faults injected into the sends: "
+           f"{sum(r.faults for r in result['rows'] if r.test.startswith('alerts'))}."]
+          if (a := result.get("alerts")) else []),
+        f"Totals: {sum(r.faults for r in result['rows'])} faults injected, "
+        f"{sum(r.kills for r in result['rows'])} kill -9 landed; rows lost "
+        f"{sum(r.diff.missing for r in result['rows'])}, duplicated "
+        f"{sum(r.diff.duplicated for r in result['rows'])}, extra "
+        f"{sum(r.diff.extra for r in result['rows'])}, changed "
+        f"{sum(r.diff.changed for r in result['rows'])}; verdict "
+        f"{'ok' if all(r.ok for r in result['rows']) else 'FAIL'}.",
         "",
         table(result),
     ])
@@ -560,13 +606,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--share", type=float, default=0.2, help="share of requests faulted")
     ap.add_argument("--kill-seed", type=int, default=0)
     ap.add_argument("--sources", default=",".join(SOURCES))
+    ap.add_argument("--alert-seeds", default="1,2,3", help="fault seeds of the alert sender")
+    ap.add_argument("--operations", default="faults,crawl,publish,rematch,alerts")
     ap.add_argument("--write", type=Path, help="write the figures into this Markdown file "
                                                "(between the reliability markers)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     result = run([int(s) for s in args.seeds.split(",") if s], args.kills, args.share,
                  [s for s in args.sources.split(",") if s], args.kill_seed,
-                 verbose=args.verbose)
+                 operations=tuple(args.operations.split(",")), verbose=args.verbose,
+                 alert_seeds=[int(s) for s in args.alert_seeds.split(",") if s])
     text = report(result)
     print(text)
     for r in result["rows"]:
