@@ -113,3 +113,35 @@ def test_update_with_every_source_unreachable_exits_1_and_keeps_the_snapshot(tv_
                     {"source": "jorf", "status": "failed"},
                     {"source": "council", "status": "failed"}]
     assert sqlite3.connect(public).execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_update_with_an_unreachable_source_tells_the_operator_once(tv_env, tmp_path):
+    """The same fact reaches the operator channel (alerts health, run by update): one notice
+    naming the source, not one per run while it stays broken."""
+    from technoveille.core import sources
+    from tests.alerts.webhook import Receiver
+
+    operator = Receiver()
+    try:
+        env = dict(tv_env, TECHNOVEILLE_SOURCES="jorf",
+                   TECHNOVEILLE_PRIVATE_DB=str(tmp_path / "private.db"),
+                   ALERTS_MAILDIR=str(tmp_path / "mail"),
+                   ALERTS_OPERATOR_URL=operator.url("operateur"),
+                   JORF_DUMPS_URL=closed_port_url() + "/OPENDATA/JORFSIMPLE/",
+                   TECHNOVEILLE_RETRY_TIMES="1", TECHNOVEILLE_RETRY_BACKOFF="0")
+        env.pop("SMTP_URL", None)
+        proc = run_cli(["update"], env, check=False)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "1 source n'a pas pu être collectée : jorf" in proc.stderr
+        assert [b["_path"] for b in operator.bodies] == ["/operateur"]
+        notice = operator.bodies[0]
+        assert notice["title"] == f"technoveille : la source {sources.label('jorf')} ne répond plus"
+        assert "aucune réponse du serveur" in notice["message"]
+        incidents = dict_rows(env["TECHNOVEILLE_PRIVATE_DB"], "select * from incidents")
+        assert [(i["source"], i["notified_open"], i["closed_at"]) for i in incidents] == [
+            ("jorf", 1, None)]
+        # still broken at the next run: exit 1 again, no second notice
+        assert run_cli(["update"], env, check=False).returncode == 1
+        assert len(operator.bodies) == 1
+    finally:
+        operator.close()
