@@ -91,3 +91,31 @@ class SmtpSink:
 
     def heal(self):
         self.handler.mode, self.handler.fail_next, self.handler.delay = "ok", 0, 0.0
+
+
+def tls_login_sink(folder, user: str, password: str) -> SmtpSink:
+    """An SMTP server that demands STARTTLS (a self-signed certificate made by openssl in
+    `folder`, `sink.cert`) and a login `user` / `password`; `sink.logins` records each try."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() \
+            and auth_data.password == password.encode()
+        logins.append(ok)
+        return AuthResult(success=ok)
+
+    sink = SmtpSink(tls_context=context, require_starttls=True, authenticator=authenticator,
+                    auth_required=True)
+    sink.cert, sink.logins = cert, logins
+    return sink

@@ -3,37 +3,17 @@ a self-signed certificate made by openssl): the password is percent-decoded, use
 written to the output or the private database."""
 from __future__ import annotations
 
-import ssl
-import subprocess
-
 import pytest
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.alerts.conftest import alerts, private_rows
-from tests.alerts.smtp import SmtpSink
+from tests.alerts.smtp import tls_login_sink
 
 USER, PASSWORD = "veille", "p@ss:w/rd%?#"
 
 
 @pytest.fixture
 def tls_sink(tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    logins = []
-
-    def authenticator(server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode() \
-            and auth_data.password == PASSWORD.encode()
-        logins.append(ok)
-        return AuthResult(success=ok)
-
-    sink = SmtpSink(tls_context=context, require_starttls=True, authenticator=authenticator,
-                    auth_required=True)
-    sink.cert, sink.logins = cert, logins
+    sink = tls_login_sink(tmp_path, USER, PASSWORD)
     yield sink
     sink.stop()
 
