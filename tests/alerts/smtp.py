@@ -50,7 +50,7 @@ class Handler:
         if mode == "reject":
             return "554 5.7.1 Message refusé"
         if mode == "drop":
-            session.transport.close()  # connection cut before the reply
+            server.transport.close()  # connection cut before the reply (no answer to DATA)
             return "421 closing"
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
