@@ -91,6 +91,10 @@ POSITIVES = [
     ("ocr-lost-accents", *act(
         "Arrêté n° 2025-0423", "au moyen de cam\ufffdras install\ufffdes sur des "
         "a\ufffdronefs\n"), "drones"),
+    ("drones-over-the-fireworks", *act(
+        "AP autorisation utilisation drones 14 juillet PN.odt",
+        "Le préfet autorise la direction départementale de la police nationale à utiliser des "
+        "drones au-dessus du feu d'artifice et des quais.\n"), "drones"),
     ("ocr-capitals-broken-lines", *act(
         "ARRÊTÉ PRÉFECTORAL", "AUTORISANT LA CAPTATION, L'ENREGISTREMENT ET LA TRANSMISSION\n"
         "D'IMAGES AU MOYEN DE CAMÉRAS\nINSTALLÉES SUR DES\nAÉRONEFS\n"), "drones"),
@@ -190,6 +194,9 @@ NEGATIVES = [
         "de Vernoux et de Saint-Apollinaire",
         "Les lieutenants de louveterie pourront faire usage de sources lumineuses et de drones "
         "équipés de caméras thermiques ; la gendarmerie est informée.\n")),
+    ("light-show-instead-of-fireworks",
+     "Animation du 14 juillet", "La commune remplace le feu d'artifice par 200 drones "
+     "lumineux ; la police municipale assurera la sécurité du public.\n"),
     ("sap-receipt", *act("Récépissé de déclaration de SAP de Mme Lucie GARNIER",
                          "Le préfet délivre le présent récépissé.\n")),
 ]
