@@ -222,6 +222,20 @@ def test_drone_act_is_not_also_video(real):
     assert r.themes == ["drones"], [(h.theme, h.term) for h in r.hits]
 
 
+def test_recording_word_beside_the_drone_term_is_not_a_video_backstop(real):
+    """« l'enregistrement » next to « caméras installées sur des aéronefs », with « Police »
+    in the same sentence, reads as the drone act's wording: no video backstop."""
+    text = ("Préfecture de Police / Cabinet - Arrêté n°2025-00733 de la police autorisant la "
+            "captation, l□enregistrement et la transmission d□images au moyen de caméras "
+            "installées sur des aéronefs à Paris\n")
+    r = real.match(title="", text=text)
+    assert r.themes == ["drones"], [(h.theme, h.term, h.snippet) for h in r.hits]
+    far = real.match(text="Les policiers consultent l'enregistrement des faits. " * 3
+                          + "Par ailleurs, " + "le conseil approuve le budget annexe. " * 4
+                          + "caméras installées sur des aéronefs.")
+    assert "video" in far.themes     # the backstop still counts away from the drone term
+
+
 def test_captation_by_drone_for_a_film_is_not_an_authorisation(real):
     r = real.match(text="Captation d'images par drone pour le tournage du film promotionnel de "
                         "l'office de tourisme.")
