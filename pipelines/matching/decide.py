@@ -16,6 +16,8 @@ WINDOW = 1500           # characters around a hit in a text without parts
 SUP_WINDOW = 600        # ... for its suppressors: minutes without parts put unrelated items
                         # (« restauration scolaire », « centre de loisirs ») a page away
 WEIGHTS = {"A": 1.0, "B": 0.5, "C": 0.1}
+BACKSTOP_BESIDE_A = 80  # characters: a backstop device word this close to an A term of
+                        # another theme reads as part of that term's wording
 _RANK = {"A": 0, "B": 1, "C": 2}
 
 
@@ -57,11 +59,17 @@ def _drop_backstop_in_other_term(entries, kept: list[Candidate],
                                  cands: list[Candidate]) -> list[Candidate]:
     # a backstop hit whose device word is part of a term of another theme reads as that
     # term (« caméra » in « caméra aéroportée », « micro » in « micro-drone »)
+    # and so does a device word right beside an A term of another theme: « l'enregistrement
+    # et la transmission d'images au moyen de caméras installées sur des aéronefs » is the
+    # drone act's wording, not a video recording (BACKSTOP_BESIDE_A characters apart)
     if not any(entries[c.entry].backstop for c in kept):
         return kept
     return [c for c in kept if not entries[c.entry].backstop or not any(
-        k.start < c.end and c.start < k.end and not entries[k.entry].backstop
-        and entries[k.entry].theme != entries[c.entry].theme for k in cands)]
+        not entries[k.entry].backstop and entries[k.entry].theme != entries[c.entry].theme
+        and (k.start < c.end and c.start < k.end
+             or entries[k.entry].tier == "A" and k.start - BACKSTOP_BESIDE_A < c.end
+             and c.start < k.end + BACKSTOP_BESIDE_A)
+        for k in cands)]
 
 
 def dedupe(entries, f: Field) -> list[Candidate]:

@@ -13,8 +13,12 @@ Matcher folding, with offsets mapped back to the original string.
 `fold_text(s)` returns a `Folded` whose `.text` holds only ASCII: lowercase letters without
 accents, digits, single spaces and ASCII punctuation. Hyphens, NBSP and every kind of
 whitespace become one space; typographic apostrophes become "'"; œ/æ become oe/ae.
-Before that it repairs HTML entities, UTF-8 mojibake (« vidÃ©o », « DĂ©cret ») and words cut
-by an end-of-line hyphen (« VIDEO-\\nPROTECTION »).
+Before that it repairs HTML entities, UTF-8 mojibake (« vidÃ©o », « DĂ©cret »), words cut
+by an end-of-line hyphen (« VIDEO-\\nPROTECTION », also across one blank line, and
+« enregis- trement » once a PDF's line break became a space) and the usual OCR misreadings of
+scanned acts: an elision whose apostrophe became « □ » or « ? » (« l□enregistrement »), a
+capital I for the l of « l' » (« I'enregistrement »), a 5 for an s inside or at the end of a
+word (« caméra5 », « pré5ente »; not « A5 », « 5ème », « 2025 »).
 
 Speed: the common path is a handful of C-level passes (str.replace, latin-1 encode with an
 error handler for the rare other characters, bytes.translate, one regex for runs of spaces).
@@ -131,17 +135,41 @@ _MOJI_CONT = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02
               "\u2030\u2039\u203a\u20ac\u2122\u0161\u015a\u0164\u0179\u02c7\u02d8\u02db"
               "\u0105\u015f\u013d\u013e\u017c\u0141\u0142\u0104\u015e\u017b")
 _MOJIBAKE = f"[{_MOJI_LEAD}][{_MOJI_CONT}]{{1,2}}"
-_EOL_HYPHEN = r"(?<=[^\W\d_])[-\u2010\u2011\u00ad][ \t]*\r?\n[ \t]*(?=[^\W\d_])"
+_EOL_HYPHEN = r"(?<=[^\W\d_])[-\u2010\u2011\u00ad][ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(?=[^\W\d_])"
+# the line break turned into spaces: « enregis- trement » (two letters before, a lowercase
+# word right after; « Lot 1 - drones », « Saint- Denis » stay apart). Every pattern of the
+# repairs starts with a literal character, so that the scan of a long text stays fast
+_JOINED_HYPHEN = r"-(?<=[^\W\d_]{2}-)[ \t]+(?=[a-zà-ÿœæ]{2})"
 _ENTITY_RE = re.compile(_ENTITY)
 _MOJI_RE = re.compile(_MOJIBAKE)
 _EOL_RE = re.compile(_EOL_HYPHEN)
+_JOINED_RE = re.compile(_JOINED_HYPHEN)
 _QUICK_MOJI = re.compile(f"[{_MOJI_LEAD}][{_MOJI_CONT}]")
 _EXPAND_RE = re.compile("[æÆß]")
 _QUICK_EOL = re.compile(r"[-\u2010\u2011\u00ad][ \t]*\r?\n")
+# OCR of scanned acts: « l□enregistrement », « d?images », « qu□il » (the apostrophe of an
+# elision misread), « I'enregistrement » (a capital I for the l), « caméra5 » (5 for s)
+_OCR_ELISION = re.compile(r"[\u25a1\u25af?](?=[^\W\d_])")   # checked: l/d/qu… before
+_ELIDED = frozenset("lLdDnNsSjJcCmMtT")
+_OCR_CAPITAL_I = re.compile(r"I(?<![^\W_]I)(?=['\u2019][^\W\d_])")
+_OCR_FIVE = re.compile(r"5(?:(?<=[^\W\d_]{2}5)(?=[^\W\d_])|(?<=[^\W\d_]{3}5)(?![^\W_])"
+                       r"|(?<=[a-zà-ÿ]{2}5)(?![^\W_]))")
+
+
+def _elision_before(s: str, i: int) -> bool:
+    """s[:i] ends with a word that is an elided l, d, n, s, j, c, m, t or qu."""
+    if i >= 1 and s[i - 1] in _ELIDED and (i < 2 or not _is_word(s[i - 2])):
+        return True
+    return i >= 2 and s[i - 2:i].lower() == "qu" and (i < 3 or not _is_word(s[i - 3]))
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _repair(s: str) -> tuple[str, list]:
-    """HTML entities, mojibake, end-of-line hyphenation, æ/ß. Returns (text, edits)."""
+    """HTML entities, mojibake, end-of-line hyphenation, OCR misreadings, æ/ß. Returns
+    (text, edits)."""
     found = []
     if "&" in s:
         for m in _ENTITY_RE.finditer(s):
@@ -156,6 +184,15 @@ def _repair(s: str) -> tuple[str, list]:
     if ("-\n" in s or "-\r" in s or "- \n" in s or "\u00ad" in s or "\u2010" in s
             or "\u2011" in s or "-\t" in s) and _QUICK_EOL.search(s):
         found.extend((m.start(), m.end(), "") for m in _EOL_RE.finditer(s))
+    if "- " in s or "-\t" in s:
+        found.extend((m.start(), m.end(), "") for m in _JOINED_RE.finditer(s))
+    if "\u25a1" in s or "\u25af" in s or "?" in s:
+        found.extend((m.start(), m.end(), "'") for m in _OCR_ELISION.finditer(s)
+                     if _elision_before(s, m.start()))
+    if "I'" in s or "I\u2019" in s:
+        found.extend((m.start(), m.end(), "l") for m in _OCR_CAPITAL_I.finditer(s))
+    if "5" in s:
+        found.extend((m.start(), m.end(), "s") for m in _OCR_FIVE.finditer(s))
     if "æ" in s or "Æ" in s or "ß" in s:
         found.extend((m.start(), m.end(), _SPECIAL[m.group()]) for m in _EXPAND_RE.finditer(s))
     if not found:

@@ -31,8 +31,12 @@ def test_manifest_entry_is_consistent(name):
         assert e["recall_floor"] >= TARGET_RECALL
         assert e["theme_accuracy_floor"] >= TARGET_THEME_ACCURACY
     else:
+        # unseen: written after the last round that tuned on the evaluators' blind files
+        # (a round on one source's own corpus, such as raa.jsonl in round 19, reads no blind
+        # file; docs/keywords-eval.md says which vocabulary each first run was measured on)
         assert e["tuned_in"] is None and e["written_after"] >= max(
-            m["tuned_in"] for m in MANIFEST.values() if m["tuned_in"] is not None)
+            m["tuned_in"] for n, m in MANIFEST.items()
+            if m["tuned_in"] is not None and n.startswith("blind"))
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
