@@ -140,16 +140,22 @@ def relocate(db: sqlite_utils.Database, force: bool = False) -> int:
     wanted = places.version()
     if not force and get_state(db, "places_version") == wanted:
         return 0
-    changed = 0
-    rows = db.execute("select id, source, place_code, authority_id, title, departement, "
-                      "commune, siren from documents").fetchall()
-    for doc_id, source, place_code, authority_id, title, *current in rows:
-        new = locate({"source": source, "place_code": place_code,
-                      "authority_id": authority_id, "title": title})
-        if [new["departement"], new["commune"], new["siren"]] != current:
-            db.execute("update documents set departement = ?, commune = ?, siren = ? "
-                       "where id = ?", [new["departement"], new["commune"], new["siren"], doc_id])
-            changed += 1
+    changed, after = 0, -1
+    while True:  # by chunks in rowid order: memory does not grow with the database
+        rows = db.execute("select rowid, id, source, place_code, authority_id, title, "
+                          "departement, commune, siren from documents where rowid > ? "
+                          "order by rowid limit 2000", [after]).fetchall()
+        if not rows:
+            break
+        after = rows[-1][0]
+        for _rowid, doc_id, source, place_code, authority_id, title, *current in rows:
+            new = locate({"source": source, "place_code": place_code,
+                          "authority_id": authority_id, "title": title})
+            if [new["departement"], new["commune"], new["siren"]] != current:
+                db.execute("update documents set departement = ?, commune = ?, siren = ? "
+                           "where id = ?",
+                           [new["departement"], new["commune"], new["siren"], doc_id])
+                changed += 1
     set_state(db, "places_version", wanted)
     return changed
 
