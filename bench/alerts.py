@@ -208,6 +208,20 @@ def run(subscriptions: int, new: int, old: int, seed: int = 7,
     return out
 
 
+def measure(size: int, workdir, progress, subscriptions: int = 10_000, new: int = 3_000,
+            old: int = 7_000) -> list:
+    """The alerts row of the one table: `alerts send` to the embedded Maildir (`size` unused)."""
+    from .table import Row
+    progress(f"alerts: {subscriptions:,} subscriptions × {new:,} new documents")
+    r = run(subscriptions, new, old, transports=("maildir",))
+    m = r["runs"]["maildir"]
+    goal = 30.0 * subscriptions / 10_000
+    return [Row("alerts", None, f"alerts send, {subscriptions:,} subscriptions × {new:,} new "
+                f"documents → Maildir", f"{m['send_s']:.1f} s ({m['messages']:,} digests)",
+                f"bare: as many minimal messages {m['bare_s']:.1f} s; queue {r['queue_s']:.1f} s; "
+                f"goal ≤ {goal:.0f} s", m["send_s"] <= goal and m["pending"] == 0)]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscriptions", type=int, default=10_000)
