@@ -40,8 +40,8 @@ PAGES_PER_RECUEIL = (20, 81)      # low: a special RAA of a few acts (cover, som
 SCANNED_SHARE = (0.5, 0.9)        # share of pages that need OCR: covers, sommaires and the
                                   # separator pages are native; the signed acts often scans
 DPI = (200, 300)                  # low: the council replay scans; high: the usual office scan
-WORN = (0.8, 18)                  # the high case's scan is also worn: skewed by 0.8°, grain of
-                                  # sigma 18 (a photocopied, stamped and signed page is never
+WORN = (0.8, 2)                   # the high case's scan is also worn: skewed by 0.8°, pixels
+                                  # spread by 2 (a photocopied, stamped and signed page is never
                                   # clean, and a clean page flatters Tesseract)
 
 _SERVICES = ["Cabinet / Direction des sécurités", "Direction départementale des territoires",
@@ -160,7 +160,6 @@ def scanned_pdf(pages: list[str], dpi: int = DPI[0], worn: bool = False) -> byte
     back as a picture, as `image_pdf` does for one page; `worn`: skewed and grainy (WORN)."""
     import pypdfium2 as pdfium
     from fpdf import FPDF
-    from PIL import Image
 
     from scrapers.replay.council_pdfs import FIXED, text_pdf
 
@@ -173,9 +172,9 @@ def scanned_pdf(pages: list[str], dpi: int = DPI[0], worn: bool = False) -> byte
         finally:
             doc.close()
         if worn:
-            img = img.rotate(WORN[0], resample=Image.BICUBIC, expand=False, fillcolor=255)
-            grain = Image.effect_noise(img.size, WORN[1])
-            img = Image.blend(img, grain, 0.25)
+            # (the methods of pypdfium2's PIL image: bench imports no Pillow of its own)
+            img = img.rotate(WORN[0], resample=3, expand=False, fillcolor=255)   # bicubic
+            img = img.effect_spread(WORN[1])
         buf = io.BytesIO()
         img.save(buf, format="PNG")
         pdf.add_page()
