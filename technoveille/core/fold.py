@@ -293,7 +293,6 @@ def fold(s: str) -> str:
 
 # ------------------------------------------------------------------ plain and index folding
 
-_INDEX = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 
 
 @functools.lru_cache(maxsize=8192)
@@ -317,6 +316,17 @@ def fold_plain(s: str | None) -> str | None:
     return "".join(_plain_char(ch) for ch in s)
 
 
+_INDEX_PAIRS = (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"))
+
+
 def fold_for_index(s: str | None) -> str:
-    """The FTS copy of a text: œ/æ spelled out (unicode61 does not fold them)."""
-    return (s or "").translate(_INDEX)
+    """The FTS copy of a text: œ/æ spelled out (unicode61 does not fold them).
+    str.replace per ligature present (C speed); `str.translate` with a dict table walked
+    every character in Python-level lookups and cost 13 % of the store path."""
+    s = s or ""
+    if s.isascii():
+        return s
+    for ligature, spelled in _INDEX_PAIRS:
+        if ligature in s:
+            s = s.replace(ligature, spelled)
+    return s
