@@ -89,6 +89,7 @@ def _connect(db: Path) -> sqlite3.Connection:
     """The snapshot with the SQL functions the site's queries use (for EXPLAIN)."""
     from technoveille.core.search import extract, fts_exact, fts_query
     conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+    conn.execute("pragma temp_store = memory")
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("fts_exact", 1, fts_exact, deterministic=True)
     conn.create_function("search_extract", 2, lambda t, q: extract(t, q), deterministic=True)
@@ -121,9 +122,15 @@ def samples(db: Path) -> dict:
                             "group by commune order by count(*) desc limit 1").fetchone()
         buyer = conn.execute("select siren from documents where siren is not null "
                              "group by siren order by count(*) desc limit 1").fetchone()
+        # a rare word: in the text of 3 to 30 documents (the first such in the vocabulary)
+        conn.execute("create virtual table temp.vocab using fts5vocab(main, documents_fts, 'col')")
+        rare = conn.execute("select term from temp.vocab where col = 'text' and doc between 3 "
+                            "and 30 and length(term) > 7 and term not glob '*[^a-z]*' "
+                            "order by doc, term limit 1").fetchone()
     finally:
         conn.close()
-    return {"document": doc[0], "commune": (city or [doc[1]])[0], "siren": (buyer or [doc[2]])[0]}
+    return {"document": doc[0], "commune": (city or [doc[1]])[0], "siren": (buyer or [doc[2]])[0],
+            "rare": rare[0] if rare else RARE_WORD}
 
 
 def pages(db: Path) -> list[tuple[str, str, str | None, dict]]:
@@ -138,7 +145,7 @@ def pages(db: Path) -> list[tuple[str, str, str | None, dict]]:
     dossier = "select * from documents d where d.{col} = :v order by d.flagged desc, d.published_on desc, d.id limit 501"
     return [
         ("search: a common word « %s »" % COMMON_WORD, *search(COMMON_WORD)),
-        ("search: a rare word « %s »" % RARE_WORD, *search(RARE_WORD)),
+        ("search: a rare word « %s »" % s["rare"], *search(s["rare"])),
         ("search: a phrase %s" % PHRASE, *search(PHRASE)),
         ("signalements page", "/technoveille/signalements?theme=&source=&departement=",
          _canned("signalements"), {"theme": "", "source": "", "departement": ""}),
