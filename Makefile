@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock demo run serve test lint bench eval reliability chromium ocr-deps clean reference
+.PHONY: install lock demo run serve test lint bench bench-full eval reliability chromium ocr-deps clean reference
 
 install: $(STAMP)
 
@@ -63,11 +63,13 @@ eval: install
 	$(BIN)/python -m pipelines.matching.evaluate
 	$(BIN)/python -m eval.search
 
-## Benchmarks (figures are written into docs/PERFORMANCE.md by hand, with date and machine)
-bench: install
-	$(BIN)/python -m bench.engine
-	$(BIN)/python -m bench.store
-	$(BIN)/python -m bench.alerts
+## Benchmarks: one table (machine, date, every figure beside its bound) written between the
+## markers of docs/PERFORMANCE.md; generated corpus at 10k and 100k documents (bench-full: 1M too)
+bench: install ocr-deps
+	$(BIN)/python -m bench --sizes 10000,100000 --write docs/PERFORMANCE.md
+
+bench-full: install ocr-deps
+	$(BIN)/python -m bench --sizes 10000,100000,1000000 --write docs/PERFORMANCE.md
 
 ## Reliability: every source crawled under 20 % injected faults (5 seeds), kill -9 at 20 seeded
 ## points during a crawl, a publish and a rematch; figures written into docs/RELIABILITY.md;

@@ -90,7 +90,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--write", type=Path, default=None)
     args = ap.parse_args(argv)
-    sizes = [300, 600] if args.smoke else [int(s) for s in args.sizes.split(",")]
+    sizes = [150, 300] if args.smoke else [int(s) for s in args.sizes.split(",")]
     rows = run(sizes, args.smoke, args.workdir or default_workdir())
     table = render(rows)
     print(table)
