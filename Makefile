@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock demo run serve test lint bench eval reliability chromium ocr-deps clean reference
+.PHONY: install lock demo run serve test lint bench bench-full eval reliability chromium ocr-deps clean reference
 
 install: $(STAMP)
 
@@ -63,11 +63,12 @@ eval: install
 	$(BIN)/python -m pipelines.matching.evaluate
 	$(BIN)/python -m eval.search
 
-## Benchmarks (figures are written into docs/PERFORMANCE.md by hand, with date and machine)
+## Benchmarks: one table (python -m bench) at 10k and 100k generated documents; bench-full adds 1M
 bench: install
-	$(BIN)/python -m bench.engine
-	$(BIN)/python -m bench.store
-	$(BIN)/python -m bench.alerts
+	$(BIN)/python -m bench --sizes 10000,100000
+
+bench-full: install
+	$(BIN)/python -m bench --sizes 10000,100000,1000000
 
 ## Reliability: every source crawled under 20 % injected faults (5 seeds), kill -9 at 20 seeded
 ## points during a crawl, a publish and a rematch; figures written into docs/RELIABILITY.md;
