@@ -16,6 +16,7 @@ DEFAULTS: dict[str, str] = {
     "TECHNOVEILLE_ARCHIVE": "data/archive",
     "TECHNOVEILLE_KEYWORDS": str(ROOT / "keywords.yml"),
     "COUNCILS_FILE": str(ROOT / "scrapers" / "councils.yml"),
+    "PREFECTURES_FILE": str(ROOT / "scrapers" / "prefectures.yml"),   # RAA registry (source raa)
     "TECHNOVEILLE_EVAL_DIR": str(ROOT / "eval"),   # eval/manifest.yml and eval/corpora/*.jsonl
     # what runs
     "TECHNOVEILLE_SOURCES": "",          # comma list for `crawl all` / update / demo; empty: all
