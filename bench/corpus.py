@@ -329,3 +329,20 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def cli(measure, doc: str, title: str, argv=None) -> int:
+    """The `main()` of a size-dependent bench module: --size, --workdir, one rendered table."""
+    import argparse
+    import sys
+
+    from .table import render
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--size", type=int, default=10_000)
+    ap.add_argument("--workdir", type=Path, default=None)
+    args = ap.parse_args(argv)
+    rows = measure(args.size, args.workdir or default_workdir(),
+                   lambda line: print(line, file=sys.stderr, flush=True))
+    print(render(rows, title))
+    return 0

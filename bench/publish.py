@@ -6,13 +6,11 @@ snapshot is kept beside it (`<db>.public.db`) for bench.site. Figures: wall time
 size per 1,000 documents against the bytes of their text."""
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from .child import run, technoveille
-from .corpus import build_info, cached_db, default_workdir
-from .table import Row, render
+from .corpus import build_info, cached_db
+from .table import Row
 
 
 def snapshot_path(db: Path) -> Path:
@@ -55,14 +53,8 @@ def measure(size: int, workdir: Path, progress) -> list[Row]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", type=int, default=10_000)
-    ap.add_argument("--workdir", type=Path, default=None)
-    args = ap.parse_args(argv)
-    rows = measure(args.size, args.workdir or default_workdir(),
-                   lambda line: print(line, file=sys.stderr, flush=True))
-    print(render(rows, "technoveille publish benchmark"))
-    return 0
+    from .corpus import cli
+    return cli(measure, __doc__, "technoveille publish benchmark", argv)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,11 @@ Wall time and the child's peak RSS (os.wait4's ru_maxrss). Goal at 1M documents:
 ≤ 500 MB; the time goal scales linearly to smaller sizes (0.3 ms per document)."""
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from .child import run, technoveille
-from .corpus import cached_db, default_workdir
-from .table import Row, render
+from .corpus import cached_db
+from .table import Row
 
 GOAL_S_PER_DOC = 300 / 1_000_000
 GOAL_RSS_MB = 500
@@ -36,14 +34,8 @@ def measure(size: int, workdir: Path, progress) -> list[Row]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", type=int, default=10_000)
-    ap.add_argument("--workdir", type=Path, default=None)
-    args = ap.parse_args(argv)
-    rows = measure(args.size, args.workdir or default_workdir(),
-                   lambda line: print(line, file=sys.stderr, flush=True))
-    print(render(rows, "technoveille rematch benchmark"))
-    return 0
+    from .corpus import cli
+    return cli(measure, __doc__, "technoveille rematch benchmark", argv)
 
 
 if __name__ == "__main__":

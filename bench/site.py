@@ -7,14 +7,12 @@ requests, then REQUESTS timed ones; p50 and p95. Goal: every p95 ≤ 150 ms (at 
 over the goal gets the query plan of its main SQL (EXPLAIN QUERY PLAN) in its bound."""
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import socket
 import sqlite3
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -22,9 +20,9 @@ from urllib.parse import quote, urlencode
 import yaml
 
 from .child import ROOT, technoveille
-from .corpus import COMMON_WORD, PHRASE, RARE_WORD, default_workdir
+from .corpus import COMMON_WORD, PHRASE, RARE_WORD
 from .publish import snapshot
-from .table import Row, render
+from .table import Row
 
 GOAL_MS = 150
 REQUESTS = 30
@@ -201,14 +199,8 @@ def measure(size: int, workdir: Path, progress) -> list[Row]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", type=int, default=10_000)
-    ap.add_argument("--workdir", type=Path, default=None)
-    args = ap.parse_args(argv)
-    rows = measure(args.size, args.workdir or default_workdir(),
-                   lambda line: print(line, file=sys.stderr, flush=True))
-    print(render(rows, "technoveille site benchmark"))
-    return 0
+    from .corpus import cli
+    return cli(measure, __doc__, "technoveille site benchmark", argv)
 
 
 if __name__ == "__main__":
